@@ -1,0 +1,9 @@
+namespace ZesRec.Cli.Commands;
+
+/// <summary>Every verb of <c>zesrec</c>; a new verb is one class plus one line here.</summary>
+public static class CommandRegistry
+{
+    public static IReadOnlyList<ICommand> All { get; } =
+    [
+    ];
+}
