@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole local stack: PostgreSQL + pgvector and the Kafka development broker.
+#
+#   infra/dev/stack.sh up     install what is missing, start both; prints ZESREC_PG=... and ZESREC_KAFKA=...
+#   infra/dev/stack.sh down   stop both (nothing of ours keeps running)
+#   infra/dev/stack.sh env    print both lines as shell exports (for eval)
+set -euo pipefail
+here=$(dirname "${BASH_SOURCE[0]}")
+
+case "${1:-}" in
+  up)
+    bash "$here/postgres.sh" up
+    bash "$here/kafka.sh" up
+    ;;
+  down)
+    status=0
+    bash "$here/kafka.sh" down || status=$?
+    bash "$here/postgres.sh" down || status=$?
+    exit $status
+    ;;
+  env)
+    printf 'export %s\n' "$(bash "$here/postgres.sh" url)" "$(bash "$here/kafka.sh" url)"
+    ;;
+  *)
+    echo "usage: $0 up|down|env" >&2
+    exit 2
+    ;;
+esac

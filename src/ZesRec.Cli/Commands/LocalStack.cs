@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Npgsql;
+
+namespace ZesRec.Cli.Commands;
+
+/// <summary>Starts the local services through infra/dev/stack.sh and checks each answers for real.</summary>
+internal static class LocalStack
+{
+    /// <summary>Runs <c>stack.sh up</c> and returns the connection settings it printed.</summary>
+    public static async Task<(string Postgres, string Kafka)> UpAsync(CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(Directory.GetCurrentDirectory(), "infra", "dev", "stack.sh");
+        if (!File.Exists(script))
+        {
+            throw new UsageException($"{script} not found: run zesrec from the repository root");
+        }
+
+        var start = new ProcessStartInfo("bash", [script, "up"]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"infra/dev/stack.sh up failed with exit code {process.ExitCode}");
+        }
+
+        string Value(string name) => output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..]
+            ?? throw new InvalidOperationException($"stack.sh up printed no {name}= line");
+        return (Value("ZESREC_PG"), Value("ZESREC_KAFKA"));
+    }
+
+    public static async Task<string> CheckPostgresAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", connection);
+        var version = await command.ExecuteScalarAsync(cancellationToken) as string
+            ?? throw new InvalidOperationException("the vector extension is not installed in the database");
+        return $"PostgreSQL {connection.PostgreSqlVersion} with pgvector {version}";
+    }
+
+    public static string CheckKafka(string bootstrap)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        var topics = metadata.Topics.Where(t => t.Topic.StartsWith("zesrec.", StringComparison.Ordinal))
+            .Select(t => $"{t.Topic}({t.Partitions.Count})").Order(StringComparer.Ordinal);
+        return $"Kafka at {bootstrap}: {metadata.Brokers.Count} broker(s), topics {string.Join(' ', topics)}";
+    }
+}

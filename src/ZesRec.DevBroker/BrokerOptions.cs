@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace ZesRec.DevBroker;
+
+/// <summary>Command-line and environment settings of the development broker.</summary>
+internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs)
+{
+    public const int DefaultPort = 59092;
+    public const string DefaultTopicsFile = "infra/kafka/topics.json";
+
+    public string Bootstrap => $"{Host}:{Port}";
+
+    public static string Usage =>
+        """
+        usage: zesrec-devbroker [--host 127.0.0.1] [--port 59092] [--topics infra/kafka/topics.json]
+                                [--ready-file PATH] [--rebalance-delay-ms 0]
+          --port defaults to $ZESREC_KAFKA_PORT, then 59092.
+        """;
+
+    public static BrokerOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
+    {
+        var host = "127.0.0.1";
+        var port = ParseInt("ZESREC_KAFKA_PORT", env("ZESREC_KAFKA_PORT") ?? DefaultPort.ToString(CultureInfo.InvariantCulture));
+        var topics = DefaultTopicsFile;
+        string? readyFile = null;
+        var rebalanceDelay = 0;
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.\n{Usage}");
+            switch (flag)
+            {
+                case "--host": host = Value(); break;
+                case "--port": port = ParseInt(flag, Value()); break;
+                case "--topics": topics = Value(); break;
+                case "--ready-file": readyFile = Value(); break;
+                case "--rebalance-delay-ms": rebalanceDelay = ParseInt(flag, Value()); break;
+                default: throw new ArgumentException($"Unknown option '{flag}'.\n{Usage}");
+            }
+        }
+
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"Port {port} is outside 1..65535.");
+        }
+
+        if (rebalanceDelay < 0)
+        {
+            throw new ArgumentException($"--rebalance-delay-ms must not be negative, got {rebalanceDelay}.");
+        }
+
+        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay);
+    }
+
+    private static int ParseInt(string name, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{name} must be an integer, got '{text}'.");
+}
