@@ -19,7 +19,12 @@ case "${1:-}" in
     exit $status
     ;;
   env)
-    printf 'export %s\n' "$(bash "$here/postgres.sh" url)" "$(bash "$here/kafka.sh" url)"
+    # Values hold ';' (connection strings): quote them for eval.
+    pg=$(bash "$here/postgres.sh" url)
+    kafka=$(bash "$here/kafka.sh" url)
+    for line in "$pg" "$kafka"; do
+      printf 'export %s=%q\n' "${line%%=*}" "${line#*=}"
+    done
     ;;
   *)
     echo "usage: $0 up|down|env" >&2
