@@ -15,6 +15,13 @@ public sealed record ZesRecConfig
 
     public double LearningRate { get; init; } = 0.1;
 
+    /// <summary>
+    /// Adagrad's starting accumulator. With 0 (PyTorch's default) the first step moves every weight by the full
+    /// learning rate whatever its gradient, which at lr 0.1 throws the item layer's 384 x D weights far out and the
+    /// loss explodes; 0.1 (TensorFlow's default) scales the first steps by the gradient instead.
+    /// </summary>
+    public double AdagradInitialAccumulator { get; init; } = 0.1;
+
     public int MaxEpochs { get; init; } = 20;
 
     /// <summary>Epochs without a better validation loss before training stops.</summary>

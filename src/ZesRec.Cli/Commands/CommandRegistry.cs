@@ -6,5 +6,7 @@ public static class CommandRegistry
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new StackCommand(),
+        new DataImportCommand(),
+        new TrainCommand(),
     ];
 }

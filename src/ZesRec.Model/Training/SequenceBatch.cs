@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace ZesRec.Model.Training;
 
 /// <summary>
-/// Left-padded next-item batch. Input k is the dummy item (k = 0) or item k-1, and the target at k is item k, so
+/// Right-padded next-item batch (real inputs first, so causal models never see padding before a real input). Input k is the dummy item (k = 0) or item k-1, and the target at k is item k, so
 /// every position trains the prediction of the next item from what came before it. Inputs index a table of
 /// item vectors followed by the dummy row (index N) and a zero row for padding (index N+1).
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class SequenceBatch : IDisposable
             var n = Math.Min(s.Items.Length, maxLength);
             var first = s.Items.Length - n;
             var row = b * length;
-            var offset = length - n;
+            const int offset = 0;
             for (var k = 0; k < n; k++)
             {
                 var at = row + offset + k;

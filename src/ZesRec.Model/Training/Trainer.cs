@@ -26,7 +26,7 @@ public sealed class Trainer(ZesRecModel model, Tensor textEmbeddings, Device dev
         var order = new Random((int)config.Seed);
         var itemCount = (int)textEmbeddings.shape[0];
         long totalPositions = train.Sum(s => Math.Min(s.Items.Length, config.MaxLength));
-        using var optimizer = optim.Adagrad(model.parameters(), config.LearningRate);
+        using var optimizer = optim.Adagrad(model.parameters(), config.LearningRate, initial_accumulator_value: config.AdagradInitialAccumulator);
         var reports = new List<EpochReport>();
         var best = double.PositiveInfinity;
         var bestEpoch = 0;

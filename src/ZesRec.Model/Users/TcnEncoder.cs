@@ -51,7 +51,7 @@ public sealed class TcnEncoder : UserEncoder
 
     public override Tensor Sequence(Tensor items, Tensor times, Tensor mask)
     {
-        // Zeroing padded positions after every block makes a left-padded batch and a streaming window agree:
+        // Zeroing padded positions after every block makes a padded batch and a streaming window agree:
         // both see zeros wherever the full sequence had no input.
         var keep = mask.unsqueeze(1).to_type(items.dtype);
         var h = items.transpose(1, 2) * keep;

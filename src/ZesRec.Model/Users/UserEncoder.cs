@@ -21,7 +21,7 @@ public abstract class UserEncoder(string name) : nn.Module(name)
     public abstract Tensor UserVector(Tensor state);
 
     /// <summary>
-    /// User vectors after each input of left-padded sequences: <paramref name="items"/> [B, L, D],
+    /// User vectors after each input of right-padded sequences: <paramref name="items"/> [B, L, D],
     /// <paramref name="times"/> [B, L], <paramref name="mask"/> [B, L] true where an input is real.
     /// The default runs <see cref="Step"/> position by position and keeps the state over padding.
     /// </summary>

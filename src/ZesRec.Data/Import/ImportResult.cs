@@ -1,0 +1,3 @@
+namespace ZesRec.Data.Import;
+
+public sealed record ImportResult(EventLogDataset Dataset, ImportReport Report);

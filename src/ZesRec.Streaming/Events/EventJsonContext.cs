@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using ZesRec.Data.Events;
+
+namespace ZesRec.Streaming.Events;
+
+// Source-generated metadata: no reflection on the per-message path.
+[JsonSerializable(typeof(ItemCreated))]
+[JsonSerializable(typeof(InteractionOccurred))]
+[JsonSerializable(typeof(RecommendationPublished))]
+[JsonSerializable(typeof(DeadLetter))]
+internal sealed partial class EventJsonContext : JsonSerializerContext;

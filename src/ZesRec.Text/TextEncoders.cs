@@ -1,0 +1,39 @@
+namespace ZesRec.Text;
+
+/// <summary>Builds the item text encoder from a command-line or configuration spec.</summary>
+public static class TextEncoders
+{
+    public const string MiniLmSpec = "minilm";
+
+    /// <summary>
+    /// <paramref name="spec"/>: "minilm" (or empty) for the embedded all-MiniLM-L6-v2 with mean pooling, otherwise
+    /// a folder with a BERT model.onnx + vocab.txt, pooled on [CLS]. With <paramref name="cacheDir"/> the encoder
+    /// is wrapped in an on-disk <see cref="CachedTextEncoder"/>.
+    /// </summary>
+    public static ITextEncoder Create(string? spec, string? cacheDir, int threads = 2)
+    {
+        var settings = TextEncoderSettings.Default with { IntraOpThreads = threads };
+        ITextEncoder encoder = string.IsNullOrWhiteSpace(spec) || spec.Equals(MiniLmSpec, StringComparison.OrdinalIgnoreCase)
+            ? new MiniLmEncoder(settings)
+            : OpenFolder(spec, settings);
+        if (cacheDir is null) return encoder;
+        try
+        {
+            return new CachedTextEncoder(encoder, cacheDir);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    private static BertOnnxEncoder OpenFolder(string spec, TextEncoderSettings settings)
+    {
+        if (!Directory.Exists(spec))
+        {
+            throw new DirectoryNotFoundException($"Text encoder '{spec}' is neither '{MiniLmSpec}' nor an existing folder with model.onnx and vocab.txt.");
+        }
+        return new BertOnnxEncoder(spec, settings);
+    }
+}

@@ -1,0 +1,23 @@
+namespace ZesRec.Data.Tests;
+
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string SharedData(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", relative));
+
+    public static string Schema(string file) => Path.Combine(Root, "schemas", "dataset", file);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ZesRec.Streaming.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no ZesRec.Streaming.sln above {AppContext.BaseDirectory}");
+    }
+}
