@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Confluent.Kafka;
+
+namespace ZesRec.Streaming.Kafka;
+
+/// <summary>
+/// Client settings shared by the consumer source, the producer and the committer. Immutable:
+/// every <c>WithX</c> returns a changed copy, so one base value can be specialised per stage.
+/// </summary>
+public sealed record KafkaSettings
+{
+    private KafkaSettings(string bootstrapServers)
+    {
+        BootstrapServers = bootstrapServers;
+    }
+
+    public string BootstrapServers { get; private init; }
+
+    public string? GroupId { get; private init; }
+
+    public string ClientId { get; private init; } = "zesrec-streaming";
+
+    // Low by default: a restarted member of the group waits about this long before it gets partitions.
+    public TimeSpan SessionTimeout { get; private init; } = TimeSpan.FromSeconds(6);
+
+    public TimeSpan PollTimeout { get; private init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Records fetched ahead of downstream demand before the source pauses its partitions.</summary>
+    public int BufferSize { get; private init; } = 1_000;
+
+    /// <summary>Extra librdkafka properties; the keys the delivery guarantees depend on are set after these.</summary>
+    public ImmutableDictionary<string, string> Properties { get; private init; } = ImmutableDictionary<string, string>.Empty;
+
+    public static KafkaSettings Create(string bootstrapServers)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        return new KafkaSettings(bootstrapServers);
+    }
+
+    public KafkaSettings WithBootstrapServers(string bootstrapServers)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        return this with { BootstrapServers = bootstrapServers };
+    }
+
+    public KafkaSettings WithGroupId(string groupId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        return this with { GroupId = groupId };
+    }
+
+    public KafkaSettings WithClientId(string clientId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        return this with { ClientId = clientId };
+    }
+
+    public KafkaSettings WithSessionTimeout(TimeSpan sessionTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sessionTimeout, TimeSpan.Zero);
+        return this with { SessionTimeout = sessionTimeout };
+    }
+
+    public KafkaSettings WithPollTimeout(TimeSpan pollTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(pollTimeout, TimeSpan.Zero);
+        return this with { PollTimeout = pollTimeout };
+    }
+
+    public KafkaSettings WithBufferSize(int bufferSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
+        return this with { BufferSize = bufferSize };
+    }
+
+    public KafkaSettings WithProperty(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        return this with { Properties = Properties.SetItem(key, value) };
+    }
+
+    /// <summary>
+    /// Offsets of record live in PostgreSQL, so the consumer never commits or stores offsets on its
+    /// own: a Kafka commit is only advisory (see <see cref="KafkaCommitter"/>).
+    /// </summary>
+    public ConsumerConfig ToConsumerConfig()
+    {
+        if (string.IsNullOrWhiteSpace(GroupId))
+        {
+            throw new InvalidOperationException("KafkaSettings.GroupId is required by a consumer; call WithGroupId first.");
+        }
+
+        var config = new ConsumerConfig(new Dictionary<string, string>(Properties))
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = GroupId,
+            ClientId = ClientId,
+            SessionTimeoutMs = (int)SessionTimeout.TotalMilliseconds,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            // Partitions without a stored offset start at the beginning: nothing of theirs was applied yet.
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = false,
+        };
+        if (SessionTimeout < TimeSpan.FromSeconds(10) && !Properties.ContainsKey("heartbeat.interval.ms"))
+        {
+            // librdkafka's default heartbeat (3 s) would not fit a short session three times over.
+            config.HeartbeatIntervalMs = Math.Max(100, (int)(SessionTimeout.TotalMilliseconds / 3));
+        }
+
+        return config;
+    }
+
+    /// <summary>Idempotent, acks=all: a retried send never duplicates or reorders a partition's records.</summary>
+    public ProducerConfig ToProducerConfig() =>
+        new(new Dictionary<string, string>(Properties))
+        {
+            BootstrapServers = BootstrapServers,
+            ClientId = ClientId,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+        };
+}

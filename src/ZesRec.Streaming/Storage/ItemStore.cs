@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+
+namespace ZesRec.Streaming.Storage;
+
+/// <summary>The item catalogue: texts and their embeddings, searchable by inner product.</summary>
+public sealed class ItemStore(NpgsqlDataSource dataSource)
+{
+    // pgvector's upper bound for hnsw.ef_search; the default (40) also caps how many rows an index scan returns.
+    private const int MaxEfSearch = 1000;
+    private const int DefaultEfSearch = 40;
+
+    private const string CreateStagingSql = """
+        CREATE TEMP TABLE items_staging (
+            item_id    text NOT NULL,
+            text       text NOT NULL,
+            embedding  vector NOT NULL,
+            created_at timestamptz
+        ) ON COMMIT DROP
+        """;
+
+    private const string CopySql = "COPY items_staging (item_id, text, embedding, created_at) FROM STDIN (FORMAT BINARY)";
+
+    private const string MergeSql = """
+        INSERT INTO items (item_id, text, embedding, created_at)
+        SELECT item_id, text, embedding, created_at FROM items_staging
+        ON CONFLICT (item_id) DO UPDATE
+        SET text = EXCLUDED.text, embedding = EXCLUDED.embedding, created_at = EXCLUDED.created_at, stored_at = now()
+        """;
+
+    private const string LoadAllSql = "SELECT item_id, text, embedding, created_at FROM items ORDER BY item_id";
+
+    // <#> is the negative inner product, so ascending order is best first.
+    private const string NearestSql = """
+        SELECT item_id, -(embedding <#> $1) AS score
+        FROM items
+        ORDER BY embedding <#> $1
+        LIMIT $2
+        """;
+
+    /// <summary>
+    /// Inserts or replaces the items (the last one wins when an id repeats) in one transaction:
+    /// binary COPY into a staging table, then one merge into <c>items</c>. Returns the rows written.
+    /// </summary>
+    public async Task<int> UpsertAsync(IReadOnlyList<StoredItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var unique = Deduplicate(items);
+        if (unique.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = new NpgsqlCommand(CreateStagingSql, connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var writer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var item in unique)
+            {
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(item.ItemId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(item.Text, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(new Vector(item.Embedding), cancellationToken).ConfigureAwait(false);
+                if (item.CreatedAt is { } createdAt)
+                {
+                    await writer.WriteAsync(createdAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int written;
+        await using (var merge = new NpgsqlCommand(MergeSql, connection))
+        {
+            written = await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>Streams the whole catalogue in item id order (e.g. to build the in-memory index at start).</summary>
+    public async IAsyncEnumerable<StoredItem> LoadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(LoadAllSql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredItem(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetFieldValue<Vector>(2).ToArray(),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> items of largest inner product with <paramref name="query"/>, best
+    /// first, leaving out <paramref name="excluding"/> (e.g. what the user has already seen). For a
+    /// catalogue too large for memory: exact without an index, approximate with the
+    /// <see cref="VectorIndexKind.InnerProduct"/> HNSW index.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoredItem>> NearestAsync(
+        float[] query,
+        int k,
+        IReadOnlyCollection<string>? excluding = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        excluding ??= [];
+        // Filtering after the ORDER BY ... LIMIT keeps the index usable; fetch enough to fill k afterwards.
+        var limit = k + excluding.Count;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (limit > DefaultEfSearch)
+        {
+            await using var set = new NpgsqlCommand("SELECT set_config('hnsw.ef_search', $1, true)", connection);
+            set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Math.Min(limit, MaxEfSearch).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var excluded = excluding as IReadOnlySet<string> ?? excluding.ToHashSet(StringComparer.Ordinal);
+        var result = new List<ScoredItem>(k);
+        await using (var command = new NpgsqlCommand(NearestSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = new Vector(query) });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (result.Count < k && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(0);
+                if (!excluded.Contains(id))
+                {
+                    result.Add(new ScoredItem(id, (float)reader.GetDouble(1)));
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static List<StoredItem> Deduplicate(IReadOnlyList<StoredItem> items)
+    {
+        var byId = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        var unique = new List<StoredItem>(items.Count);
+        var dimension = -1;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] ?? throw new ArgumentException($"Item {i} is null.", nameof(items));
+            if (string.IsNullOrEmpty(item.ItemId) || item.Text is null || item.Embedding is not { Length: > 0 })
+            {
+                throw new ArgumentException($"Item {i} ('{item.ItemId}') needs an id, a text and a non-empty embedding.", nameof(items));
+            }
+
+            if (dimension >= 0 && item.Embedding.Length != dimension)
+            {
+                throw new ArgumentException($"Item {i} ('{item.ItemId}') has {item.Embedding.Length} dimensions, the others {dimension}.", nameof(items));
+            }
+
+            if (!item.Embedding.All(float.IsFinite))
+            {
+                throw new ArgumentException($"Item {i} ('{item.ItemId}') has a NaN or infinite embedding value.", nameof(items));
+            }
+
+            dimension = item.Embedding.Length;
+            if (byId.TryGetValue(item.ItemId, out var at))
+            {
+                unique[at] = item;
+            }
+            else
+            {
+                byId[item.ItemId] = unique.Count;
+                unique.Add(item);
+            }
+        }
+
+        return unique;
+    }
+}

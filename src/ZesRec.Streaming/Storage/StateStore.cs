@@ -1,0 +1,243 @@
+using System.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ZesRec.Streaming.Storage;
+
+/// <summary>
+/// User states and input offsets, written together: the states reflect exactly the records before
+/// the stored offsets, so a member that takes a partition over neither repeats nor loses one.
+/// </summary>
+public sealed class StateStore
+{
+    /// <summary>Below this many states a flush sends one batched INSERT per row; from it on, a binary COPY.</summary>
+    public const int DefaultCopyThreshold = 64;
+
+    private const string UpsertOffsetsSql = """
+        INSERT INTO input_offsets (topic, partition, next_offset)
+        SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+        ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
+        """;
+
+    private const string UpsertStateSql = """
+        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, now())
+        ON CONFLICT (user_id) DO UPDATE
+        SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history,
+            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, updated_at = EXCLUDED.updated_at
+        """;
+
+    private const string CreateStagingSql = """
+        CREATE TEMP TABLE user_states_staging (
+            user_id      text NOT NULL,
+            partition    int NOT NULL,
+            state        real[] NOT NULL,
+            history      text[] NOT NULL,
+            last_order   bigint NOT NULL,
+            interactions bigint NOT NULL
+        ) ON COMMIT DROP
+        """;
+
+    private const string CopyStatesSql =
+        "COPY user_states_staging (user_id, partition, state, history, last_order, interactions) FROM STDIN (FORMAT BINARY)";
+
+    private const string MergeStatesSql = """
+        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, updated_at)
+        SELECT user_id, partition, state, history, last_order, interactions, now() FROM user_states_staging
+        ON CONFLICT (user_id) DO UPDATE
+        SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history,
+            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, updated_at = EXCLUDED.updated_at
+        """;
+
+    private const string LoadStatesSql = """
+        SELECT user_id, partition, state, history, last_order, interactions
+        FROM user_states
+        WHERE partition = ANY($1)
+        ORDER BY user_id
+        """;
+
+    private const string LoadOffsetsSql = "SELECT partition, next_offset FROM input_offsets WHERE topic = $1 AND partition = ANY($2)";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly int _copyThreshold;
+
+    public StateStore(NpgsqlDataSource dataSource, int copyThreshold = DefaultCopyThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentOutOfRangeException.ThrowIfLessThan(copyThreshold, 1);
+        _dataSource = dataSource;
+        _copyThreshold = copyThreshold;
+    }
+
+    /// <summary>
+    /// Writes the states (the last one wins when a user repeats) and the next offsets in one
+    /// transaction: after a failure nothing of the flush is visible.
+    /// </summary>
+    public async Task FlushAsync(
+        IReadOnlyList<UserStateRow> states,
+        IReadOnlyList<(string Topic, int Partition, long NextOffset)> offsets,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(offsets);
+        var unique = Deduplicate(states);
+        if (unique.Count == 0 && offsets.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (offsets.Count > 0)
+        {
+            await UpsertOffsetsAsync(connection, offsets, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (unique.Count >= _copyThreshold)
+        {
+            await CopyStatesAsync(connection, unique, cancellationToken).ConfigureAwait(false);
+        }
+        else if (unique.Count > 0)
+        {
+            await BatchStatesAsync(connection, unique, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The states of the users of <paramref name="partitions"/> and the partitions' next offsets in
+    /// <paramref name="topic"/>, read from one snapshot.
+    /// </summary>
+    public async Task<StoredStates> LoadAsync(string topic, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(partitions);
+        var wanted = partitions.Distinct().ToArray();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+
+        var states = new List<UserStateRow>();
+        await using (var command = new NpgsqlCommand(LoadStatesSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = wanted });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                states.Add(new UserStateRow(
+                    reader.GetString(0),
+                    reader.GetInt32(1),
+                    reader.GetFieldValue<float[]>(2),
+                    reader.GetFieldValue<string[]>(3),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5)));
+            }
+        }
+
+        var nextOffsets = wanted.ToDictionary(p => p, _ => (long?)null);
+        await using (var command = new NpgsqlCommand(LoadOffsetsSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = wanted });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                nextOffsets[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredStates(states, nextOffsets);
+    }
+
+    private static async Task UpsertOffsetsAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<(string Topic, int Partition, long NextOffset)> offsets,
+        CancellationToken cancellationToken)
+    {
+        // One row per partition: a repeated partition keeps its last offset (ON CONFLICT may not touch a row twice).
+        var last = new Dictionary<(string, int), long>();
+        foreach (var (topic, partition, next) in offsets)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(topic, nameof(offsets));
+            last[(topic, partition)] = next;
+        }
+
+        await using var command = new NpgsqlCommand(UpsertOffsetsSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. last.Keys.Select(k => k.Item1)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. last.Keys.Select(k => k.Item2)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. last.Values] });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task BatchStatesAsync(NpgsqlConnection connection, List<UserStateRow> states, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var state in states)
+        {
+            var command = new NpgsqlBatchCommand(UpsertStateSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = state.UserId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Partition });
+            command.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = state.State });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = state.History });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.LastOrder });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Interactions });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task CopyStatesAsync(NpgsqlConnection connection, List<UserStateRow> states, CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand(CreateStagingSql, connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var writer = await connection.BeginBinaryImportAsync(CopyStatesSql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var state in states)
+            {
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(state.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(state.Partition, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(state.State, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(state.History, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(state.LastOrder, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(state.Interactions, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var merge = new NpgsqlCommand(MergeStatesSql, connection);
+        await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<UserStateRow> Deduplicate(IReadOnlyList<UserStateRow> states)
+    {
+        var byUser = new Dictionary<string, int>(states.Count, StringComparer.Ordinal);
+        var unique = new List<UserStateRow>(states.Count);
+        for (var i = 0; i < states.Count; i++)
+        {
+            var state = states[i] ?? throw new ArgumentException($"State {i} is null.", nameof(states));
+            if (string.IsNullOrEmpty(state.UserId) || state.State is null || state.History is null)
+            {
+                throw new ArgumentException($"State {i} ('{state.UserId}') needs a user id, a state vector and a history.", nameof(states));
+            }
+
+            if (byUser.TryGetValue(state.UserId, out var at))
+            {
+                unique[at] = state;
+            }
+            else
+            {
+                byUser[state.UserId] = unique.Count;
+                unique.Add(state);
+            }
+        }
+
+        return unique;
+    }
+}

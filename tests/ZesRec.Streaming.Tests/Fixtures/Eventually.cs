@@ -1,0 +1,21 @@
+namespace ZesRec.Streaming.Tests.Fixtures;
+
+internal static class Eventually
+{
+    /// <summary>Polls until the condition holds; false when the time is up.</summary>
+    public static async Task<bool> HoldsAsync(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Npgsql;
+using ZesRec.Streaming.Storage;
+
+namespace ZesRec.Streaming.Tests.Fixtures;
+
+/// <summary>
+/// The PostgreSQL + pgvector service for the store tests: env ZESREC_PG when set, else the local
+/// one of infra/dev/postgres.sh (started if needed, left running).
+/// </summary>
+public sealed class PostgresService : IAsyncLifetime
+{
+    private NpgsqlDataSource? _admin;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = Environment.GetEnvironmentVariable("ZESREC_PG") is { Length: > 0 } fromEnv
+            ? fromEnv
+            : await ServiceScript.UpAsync("postgres.sh", "ZESREC_PG");
+        _admin = StoreDataSource.Create(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+    }
+
+    /// <summary>A schema of the test's own (first on the search path), dropped with its tables on dispose.</summary>
+    public async Task<ScratchSchema> CreateSchemaAsync(string purpose)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"test_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}");
+        name = name.Length > 63 ? name[..63] : name; // PostgreSQL's identifier limit
+        await using (var command = _admin!.CreateCommand($"CREATE SCHEMA \"{name}\""))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new ScratchSchema(_admin, name, StoreDataSource.Create(ConnectionString, $"\"{name}\",public"));
+    }
+}

@@ -1,0 +1,102 @@
+using Npgsql;
+using ZesRec.Streaming.Storage;
+using ZesRec.Streaming.Tests.Fixtures;
+
+namespace ZesRec.Streaming.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class StoreStateTests(PostgresService postgres)
+{
+    private const string Topic = "zesrec.interactions";
+
+    // 10 goes through the batched INSERT path, 500 through binary COPY.
+    [Theory]
+    [InlineData(10)]
+    [InlineData(500)]
+    public async Task Load_should_return_exactly_the_flushed_states_and_offsets_of_the_asked_partitions(int users)
+    {
+        // Given states of users spread over 4 partitions, and offsets of partitions 0 to 2
+        await using var schema = await postgres.CreateSchemaAsync("state_roundtrip");
+        await StoreSchema.EnsureAsync(schema.DataSource, 8);
+        var store = new StateStore(schema.DataSource);
+        var states = StoreTestData.States(users, partitions: 4, seed: users);
+        await store.FlushAsync(states, [(Topic, 0, 17L), (Topic, 1, 42L), (Topic, 2, 7L), ("other.topic", 1, 99L)]);
+
+        // When partitions 1 and 3 are taken over
+        var loaded = await store.LoadAsync(Topic, [1, 3]);
+
+        // Then their users come back bit for bit, and partition 3 has no offset yet
+        var expected = states.Where(s => s.Partition is 1 or 3).OrderBy(s => s.UserId, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Count, loaded.States.Count);
+        foreach (var (want, got) in expected.Zip(loaded.States))
+        {
+            AssertSameState(want, got);
+        }
+
+        Assert.Equal(new Dictionary<int, long?> { [1] = 42L, [3] = null }, loaded.NextOffsets);
+    }
+
+    [Fact]
+    public async Task Flush_should_replace_states_and_advance_offsets_when_flushed_again()
+    {
+        // Given
+        await using var schema = await postgres.CreateSchemaAsync("state_again");
+        await StoreSchema.EnsureAsync(schema.DataSource, 8);
+        var store = new StateStore(schema.DataSource);
+        var states = StoreTestData.States(100, partitions: 1, seed: 1);
+        await store.FlushAsync(states, [(Topic, 0, 100L)]);
+
+        // When
+        var later = states.Select(s => s with { Interactions = s.Interactions + 1, History = [.. s.History, "next"] }).ToList();
+        await store.FlushAsync(later, [(Topic, 0, 200L)]);
+
+        // Then
+        var loaded = await store.LoadAsync(Topic, [0]);
+        Assert.Equal(100, loaded.States.Count);
+        foreach (var (want, got) in later.Zip(loaded.States))
+        {
+            AssertSameState(want, got);
+        }
+
+        Assert.Equal(200L, loaded.NextOffsets[0]);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(500)]
+    public async Task Flush_should_change_neither_states_nor_offsets_when_a_row_fails_midway(int users)
+    {
+        // Given a flushed store
+        await using var schema = await postgres.CreateSchemaAsync("state_atomic");
+        await StoreSchema.EnsureAsync(schema.DataSource, 8);
+        var store = new StateStore(schema.DataSource);
+        var before = StoreTestData.States(users, partitions: 2, seed: 7);
+        await store.FlushAsync(before, [(Topic, 0, 10L), (Topic, 1, 20L)]);
+
+        // When a later flush (offsets first, then states) holds a state the database refuses, past the middle
+        var after = before.Select(s => s with { Interactions = s.Interactions + 10, LastOrder = s.LastOrder + 10 }).ToList();
+        after.Add(new UserStateRow("new-user", 0, [1f], [], 1, 1));
+        after[users * 3 / 4] = after[users * 3 / 4] with { Interactions = -1 };
+        var error = await Assert.ThrowsAsync<PostgresException>(() => store.FlushAsync(after, [(Topic, 0, 1_000L), (Topic, 1, 2_000L)]));
+
+        // Then the check constraint stopped it, and the store is as it was before the flush
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        var loaded = await store.LoadAsync(Topic, [0, 1]);
+        Assert.Equal(new Dictionary<int, long?> { [0] = 10L, [1] = 20L }, loaded.NextOffsets);
+        Assert.Equal(users, loaded.States.Count);
+        foreach (var (want, got) in before.OrderBy(s => s.UserId, StringComparer.Ordinal).Zip(loaded.States))
+        {
+            AssertSameState(want, got);
+        }
+    }
+
+    private static void AssertSameState(UserStateRow want, UserStateRow got)
+    {
+        Assert.Equal(want.UserId, got.UserId);
+        Assert.Equal(want.Partition, got.Partition);
+        Assert.Equal(want.State, got.State);
+        Assert.Equal(want.History, got.History);
+        Assert.Equal(want.LastOrder, got.LastOrder);
+        Assert.Equal(want.Interactions, got.Interactions);
+    }
+}
