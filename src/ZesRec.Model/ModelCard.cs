@@ -15,6 +15,9 @@ public sealed record ModelCard
 
     public required string TextEncoder { get; init; }
 
+    /// <summary>How to recreate the encoder: "minilm" or a BERT folder path (see TextEncoders.Create).</summary>
+    public string TextEncoderSpec { get; init; } = "minilm";
+
     public required int TextDim { get; init; }
 
     public required string SourceDataset { get; init; }

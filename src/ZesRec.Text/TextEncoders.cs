@@ -21,6 +21,13 @@ public static class TextEncoders
         {
             return new CachedTextEncoder(encoder, cacheDir);
         }
+        catch (IOException e) when (e.Message.Contains("in use", StringComparison.Ordinal))
+        {
+            // The cache only saves time: a second process (a trainer beside a server, parallel test runs)
+            // encodes without it rather than failing.
+            Console.Error.WriteLine($"warning: {e.Message}; encoding without the cache");
+            return encoder;
+        }
         catch
         {
             encoder.Dispose();

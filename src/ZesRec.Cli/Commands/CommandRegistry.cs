@@ -8,5 +8,8 @@ public static class CommandRegistry
         new StackCommand(),
         new DataImportCommand(),
         new TrainCommand(),
+        new ServeCommand(),
+        new EvaluateCommand(),
+        new ReplayCommand(),
     ];
 }

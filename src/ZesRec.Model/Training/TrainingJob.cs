@@ -42,6 +42,7 @@ public static class TrainingJob
             ModelVersion = string.Create(CultureInfo.InvariantCulture, $"{options.Config.Variant.ToName()}-{domain.Fingerprint[..8]}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}"),
             Config = options.Config,
             TextEncoder = encoder.Name,
+            TextEncoderSpec = options.Encoder,
             TextDim = encoder.Dimension,
             SourceDataset = domain.Name,
             DataFingerprint = domain.Fingerprint,

@@ -150,6 +150,24 @@ public sealed class StateStore
         return new StoredStates(states, nextOffsets);
     }
 
+    /// <summary>Only the next offsets of <paramref name="partitions"/> in <paramref name="topic"/> (null: none stored).</summary>
+    public async Task<IReadOnlyDictionary<int, long?>> LoadOffsetsAsync(string topic, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken = default)
+    {
+        var wanted = partitions.Distinct().ToArray();
+        var nextOffsets = wanted.ToDictionary(p => p, _ => (long?)null);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(LoadOffsetsSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = wanted });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            nextOffsets[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return nextOffsets;
+    }
+
     private static async Task UpsertOffsetsAsync(
         NpgsqlConnection connection,
         IReadOnlyList<(string Topic, int Partition, long NextOffset)> offsets,

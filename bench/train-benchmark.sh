@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Training benchmark (issue: full default training of one variant in under 5 minutes on 2 cores).
+# Imports amazon2018-scientific, trains every variant with the paper's defaults (D=300, Adagrad lr 0.1,
+# dropout 0.2, at most 20 epochs with early stopping) and prints a markdown table from the model cards.
+#   bash bench/train-benchmark.sh [variants...]   (default: gru4rec tcn hrnn)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+variants=("${@:-gru4rec tcn hrnn}")
+read -r -a variants <<<"${variants[*]}"
+data=.local/datasets/scientific
+[[ -f $data/dataset.json ]] || ./zesrec data import --format recbole --input ../shared/data/amazon2018-scientific --out "$data"
+
+echo "| variant | epochs run | best epoch | best validation loss | mean train interactions/s | wall time (s) |"
+echo "|---|---:|---:|---:|---:|---:|"
+for v in "${variants[@]}"; do
+  out=.local/models/bench-scientific-$v
+  start=$(date +%s.%N)
+  ./zesrec train --source "$data" --variant "$v" --out "$out" >"$out.log" 2>&1 || { echo "| $v | failed: see $out.log |"; continue; }
+  end=$(date +%s.%N)
+  python3 - "$out/model-card.json" "$start" "$end" "$v" <<'PY'
+import json, sys
+card = json.load(open(sys.argv[1]))
+epochs = card["epochs"]
+ips = sum(e["interactionsPerSecond"] for e in epochs) / len(epochs)
+wall = float(sys.argv[3]) - float(sys.argv[2])
+print(f"| {sys.argv[4]} | {len(epochs)} | {card['bestEpoch']} | {card['bestValidationLoss']:.4f} | {ips:,.0f} | {wall:.0f} |")
+PY
+done

@@ -1,0 +1,45 @@
+using ZesRec.Streaming.Hosting;
+
+namespace ZesRec.Cli.Commands;
+
+/// <summary><c>zesrec serve</c>: the streaming processor.</summary>
+public sealed class ServeCommand : ICommand
+{
+    public string Name => "serve";
+
+    public string Summary => "Run the streaming processor: Kafka items + interactions in, recommendations out.";
+
+    public string Help => $"""
+        Usage: zesrec serve --model DIR [options]
+
+        Reads item-created and interaction events from Kafka, stores item vectors in PostgreSQL/pgvector, advances
+        each user's state and publishes ranked recommendations. Settings come from appsettings.json, then
+        environment variables prefixed ZESREC_ (e.g. ZESREC_Kafka__BootstrapServers), then these flags:
+        {ServeConfiguration.FlagHelp}
+
+        Endpoints on the metrics port: /metrics (Prometheus), /healthz, /ready. Stop with Ctrl+C.
+        """;
+
+    public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
+    {
+        var options = ServeConfiguration.Load(args);
+        CommandChecks.RejectUnknownOptions(args);
+        StreamingProcessor processor;
+        try
+        {
+            processor = StreamingProcessor.Create(options, Console.Out);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        await using (processor)
+        {
+            Console.WriteLine($"zesrec serve: model {processor.Card.ModelVersion} ({processor.Card.Config.Variant}), metrics on http://{options.Metrics.Host}:{processor.MetricsPort}/metrics");
+            await processor.RunAsync(cancellationToken);
+        }
+
+        return 0;
+    }
+}

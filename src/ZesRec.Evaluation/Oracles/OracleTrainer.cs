@@ -1,0 +1,52 @@
+using System.Globalization;
+using TorchSharp;
+using ZesRec.Data;
+using ZesRec.Model;
+using ZesRec.Model.Training;
+using static TorchSharp.torch;
+
+namespace ZesRec.Evaluation.Oracles;
+
+/// <summary>
+/// Trains an in-domain baseline on target training sequences with the paper's settings, optionally picking D
+/// and the learning rate from a small grid by validation loss.
+/// </summary>
+public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter log)
+{
+    public static IReadOnlyList<int> GridDims { get; } = [128, 300];
+
+    public static IReadOnlyList<double> GridLearningRates { get; } = [0.01, 0.1, 1.0];
+
+    public sealed record Trained(ZesRecModel Model, ZesRecConfig Config, double ValidationLoss, double Seconds);
+
+    /// <param name="features">[N, F] item features on the training device: text embeddings or <see cref="ItemIdFeatures"/>.</param>
+    public Trained Train(OracleSpec spec, Tensor features, IReadOnlyList<UserSequence> train, IReadOnlyList<UserSequence> validation, long seed)
+    {
+        var settings = grid
+            ? [.. GridDims.SelectMany(d => GridLearningRates.Select(lr => (d, lr)))]
+            : new[] { (baseConfig.Dim, baseConfig.LearningRate) };
+        Trained? best = null;
+        foreach (var (dim, lr) in settings)
+        {
+            var config = baseConfig with { Variant = spec.Variant, Dim = dim, LearningRate = lr, Seed = seed };
+            manual_seed(seed);
+            var model = new ZesRecModel(config, (int)features.shape[1], (int)features.shape[0]);
+            model.to(features.device);
+            var result = new Trainer(model, features, features.device)
+                .Train(TextFeatures.Sequences(train), TextFeatures.Sequences(validation));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {spec.Name} seed {seed} D={dim} lr={lr}: best epoch {result.BestEpoch}, validation loss {result.BestValidationLoss:F4}, {result.Duration.TotalSeconds:F0} s"));
+            if (best is null || result.BestValidationLoss < best.ValidationLoss)
+            {
+                best?.Model.Dispose();
+                best = new Trained(model, config, result.BestValidationLoss, result.Duration.TotalSeconds);
+            }
+            else
+            {
+                model.Dispose();
+            }
+        }
+
+        return best!;
+    }
+}

@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ZesRec.Streaming.Hosting;
+
+/// <summary>
+/// Settings of <c>zesrec serve</c>, bound from appsettings.json, then ZESREC_-prefixed environment variables
+/// (e.g. ZESREC_Kafka__BootstrapServers), then command-line flags; validated before anything starts.
+/// </summary>
+public sealed class ServeOptions
+{
+    [Required]
+    public string ModelDir { get; set; } = "";
+
+    public KafkaOptions Kafka { get; set; } = new();
+
+    public PostgresOptions Postgres { get; set; } = new();
+
+    public MetricsOptions Metrics { get; set; } = new();
+
+    public ProcessingOptions Processing { get; set; } = new();
+}
+
+public sealed class KafkaOptions
+{
+    [Required]
+    public string BootstrapServers { get; set; } = "127.0.0.1:59092";
+
+    [Required]
+    public string GroupId { get; set; } = "zesrec-processor";
+
+    /// <summary>Every process reads every item partition, so its item consumer group is per instance.</summary>
+    [Required]
+    public string InstanceId { get; set; } = Environment.MachineName;
+
+    [Required]
+    public string ItemsTopic { get; set; } = "zesrec.items";
+
+    [Required]
+    public string InteractionsTopic { get; set; } = "zesrec.interactions";
+
+    [Required]
+    public string RecommendationsTopic { get; set; } = "zesrec.recommendations";
+
+    [Required]
+    public string DeadLetterTopic { get; set; } = "zesrec.deadletter";
+
+    [Range(1000, 600_000)]
+    public int SessionTimeoutMs { get; set; } = 6000;
+}
+
+public sealed class PostgresOptions
+{
+    [Required]
+    public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=55432;Database=zesrec;Username=zesrec;Password=zesrec";
+
+    /// <summary>Optional schema for the processor's tables (tests give each run its own).</summary>
+    public string? Schema { get; set; }
+}
+
+public sealed class MetricsOptions
+{
+    /// <summary>HTTP port of /metrics, /healthz and /ready on 127.0.0.1 (0 = any free port).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 9400;
+
+    public string Host { get; set; } = "127.0.0.1";
+}
+
+public sealed class ProcessingOptions
+{
+    [Range(1, 1000)]
+    public int TopK { get; set; } = 20;
+
+    [Range(1, 100_000)]
+    public int InteractionBatchSize { get; set; } = 512;
+
+    [Range(1, 10_000)]
+    public int InteractionBatchMs { get; set; } = 20;
+
+    [Range(1, 100_000)]
+    public int ItemBatchSize { get; set; } = 256;
+
+    [Range(1, 10_000)]
+    public int ItemBatchMs { get; set; } = 50;
+
+    /// <summary>How long an interaction whose item is unknown waits before it is dead-lettered.</summary>
+    [Range(0, 3_600_000)]
+    public int UnknownItemWaitMs { get; set; } = 5000;
+
+    /// <summary>Items seen per user kept (and excluded from recommendations).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxHistory { get; set; } = 10_000;
+
+    /// <summary>matrix: score every item on the device; pgvector: HNSW search in PostgreSQL for catalogues too large for memory.</summary>
+    [RegularExpression("^(matrix|pgvector)$")]
+    public string Scoring { get; set; } = "matrix";
+
+    [RegularExpression("^(auto|cpu|cuda)$")]
+    public string Device { get; set; } = "auto";
+
+    [Range(1, 64)]
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Encoded-text cache folder; empty disables it.</summary>
+    public string TextCache { get; set; } = Path.Combine(".local", "cache", "text");
+}

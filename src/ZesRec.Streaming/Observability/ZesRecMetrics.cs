@@ -1,0 +1,65 @@
+using Prometheus;
+
+namespace ZesRec.Streaming.Observability;
+
+/// <summary>Every metric the processor exports; names follow zesrec_&lt;subsystem&gt;_&lt;what&gt;_&lt;unit&gt;.</summary>
+public static class ZesRecMetrics
+{
+    private static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.0005, 2, 16);
+
+    public static readonly Counter EventsConsumed = Metrics.CreateCounter(
+        "zesrec_events_consumed_total", "Events read from Kafka, by topic.", new CounterConfiguration { LabelNames = ["topic"] });
+
+    public static readonly Counter EventsProduced = Metrics.CreateCounter(
+        "zesrec_events_produced_total", "Events written to Kafka, by topic.", new CounterConfiguration { LabelNames = ["topic"] });
+
+    public static readonly Counter DeadLetters = Metrics.CreateCounter(
+        "zesrec_deadletters_total", "Events sent to the dead-letter topic, by reason code.", new CounterConfiguration { LabelNames = ["reason"] });
+
+    public static readonly Counter DuplicatesSkipped = Metrics.CreateCounter(
+        "zesrec_interactions_duplicates_skipped_total", "Interactions at or below a user's last applied offset, skipped so none is applied twice.");
+
+    public static readonly Histogram BatchSize = Metrics.CreateHistogram(
+        "zesrec_pipeline_batch_size", "Events per micro-batch, by stream.",
+        new HistogramConfiguration { LabelNames = ["stream"], Buckets = Histogram.ExponentialBuckets(1, 2, 12) });
+
+    public static readonly Histogram EncoderSeconds = Metrics.CreateHistogram(
+        "zesrec_encoder_batch_seconds", "Time to encode one batch of item texts and apply the item layer.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
+    public static readonly Histogram ScorerSeconds = Metrics.CreateHistogram(
+        "zesrec_scorer_batch_seconds", "Time to step user states and score the catalogue for one batch.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
+    public static readonly Histogram StoreSeconds = Metrics.CreateHistogram(
+        "zesrec_store_flush_seconds", "Time of one PostgreSQL write (item upsert or state flush), by kind.",
+        new HistogramConfiguration { LabelNames = ["kind"], Buckets = LatencyBuckets });
+
+    public static readonly Histogram EventToRecommendationSeconds = Metrics.CreateHistogram(
+        "zesrec_pipeline_event_to_recommendation_seconds", "From an interaction's Kafka timestamp to its recommendation being acknowledged.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
+    public static readonly Gauge ConsumerLag = Metrics.CreateGauge(
+        "zesrec_kafka_consumer_lag_messages", "Messages not yet read, by topic and partition.", new GaugeConfiguration { LabelNames = ["topic", "partition"] });
+
+    public static readonly Gauge UsersInMemory = Metrics.CreateGauge("zesrec_users_in_memory", "User states held in memory.");
+
+    public static readonly Gauge CatalogItems = Metrics.CreateGauge("zesrec_catalog_items", "Items in the scoring matrix.");
+
+    public static readonly Gauge PendingInteractions = Metrics.CreateGauge(
+        "zesrec_interactions_pending", "Interactions waiting for their item to arrive.");
+
+    public static readonly Gauge Device = Metrics.CreateGauge(
+        "zesrec_device_info", "1 for the device the model runs on.", new GaugeConfiguration { LabelNames = ["device"] });
+
+    public static readonly Gauge OnlineNdcg = Metrics.CreateGauge("zesrec_online_ndcg_at_20", "Mean NDCG@20 of each user's held recommendation against their next interaction.");
+
+    public static readonly Gauge OnlineRecall = Metrics.CreateGauge("zesrec_online_recall_at_20", "Mean Recall@20 of each user's held recommendation against their next interaction.");
+
+    public static readonly Counter OnlineEvaluated = Metrics.CreateCounter("zesrec_online_evaluated_total", "Interactions scored by the online metrics.");
+
+    public static readonly Gauge Ready = Metrics.CreateGauge("zesrec_ready", "1 when the processor is ready: model loaded, catalogue loaded, consumers assigned.");
+
+    public static readonly Counter Restarts = Metrics.CreateCounter(
+        "zesrec_pipeline_restarts_total", "Times the stream graph failed and was restarted with back-off.");
+}

@@ -1,0 +1,16 @@
+using ZesRec.Streaming.Storage;
+
+namespace ZesRec.Streaming.Pipeline;
+
+/// <summary>
+/// What a processed micro-batch must make durable, in this order: the messages are published, then the state
+/// rows and next input offsets are written in one transaction.
+/// </summary>
+public sealed class BatchOutcome
+{
+    public List<Outgoing> Messages { get; } = [];
+
+    public List<UserStateRow> States { get; } = [];
+
+    public List<(string Topic, int Partition, long NextOffset)> Offsets { get; } = [];
+}

@@ -1,0 +1,231 @@
+using Confluent.Kafka;
+using Prometheus;
+using ZesRec.Data.Events;
+using ZesRec.Streaming.Events;
+using ZesRec.Streaming.Observability;
+using ZesRec.Streaming.Serving;
+using EventJson = ZesRec.Streaming.Events.EventJson;
+
+namespace ZesRec.Streaming.Pipeline;
+
+/// <summary>
+/// Applies a micro-batch of interaction records: validates them, advances each user's state in batched steps
+/// (a user's k-th interaction of the batch goes in the k-th wave, so per-user order holds), scores every item and
+/// builds the recommendation events. An interaction whose item is not in the catalogue yet waits, holding back the
+/// user's later interactions and its partition's stored offset, until the item arrives or the wait runs out.
+/// Runs one batch at a time.
+/// </summary>
+public sealed class InteractionBatchProcessor(
+    UserSessions sessions,
+    Recommender recommender,
+    ItemCatalog catalog,
+    EventParser parser,
+    OnlineMetrics online,
+    PipelineSettings settings,
+    TimeProvider clock)
+{
+    private readonly Dictionary<int, long> consumedNext = [];
+    private List<Waiting> pending = [];
+
+    public int Pending => pending.Count;
+
+    public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    {
+        if (batch.Count == 0 && pending.Count == 0)
+        {
+            // A clock tick with nothing waiting for its item: nothing to do.
+            return new BatchOutcome();
+        }
+
+        await sessions.Gate.WaitAsync();
+        try
+        {
+            using var timer = ZesRecMetrics.ScorerSeconds.NewTimer();
+            return Process(batch);
+        }
+        finally
+        {
+            sessions.Gate.Release();
+        }
+    }
+
+    private BatchOutcome Process(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    {
+        var outcome = new BatchOutcome();
+        var now = clock.GetUtcNow();
+        var work = new List<Work>();
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        var waiting = new List<Waiting>();
+
+        foreach (var w in pending.Where(w => sessions.Owns(w.Record.Partition.Value)))
+        {
+            if (blocked.Contains(w.Event.UserId))
+            {
+                waiting.Add(w);
+            }
+            else if (catalog.TryGetRow(w.Event.ItemId, out var row))
+            {
+                work.Add(new Work(w.Record, w.Event, row));
+            }
+            else if (now >= w.Deadline)
+            {
+                outcome.Messages.Add(DeadLetters.For(w.Record, ReasonCodes.UnknownItem,
+                    $"item '{w.Event.ItemId}' was not in the catalogue within {settings.UnknownItemWait.TotalSeconds:0.#} s of the interaction; publish its item-created event first",
+                    settings.DeadLetterTopic, now));
+            }
+            else
+            {
+                waiting.Add(w);
+                blocked.Add(w.Event.UserId);
+            }
+        }
+
+        foreach (var record in batch)
+        {
+            var partition = record.Partition.Value;
+            if (!sessions.Owns(partition))
+            {
+                continue;
+            }
+
+            ZesRecMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
+            consumedNext[partition] = Math.Max(consumedNext.GetValueOrDefault(partition), record.Offset.Value + 1);
+            var parsed = parser.ParseInteraction(record.Message.Value ?? []);
+            if (!parsed.IsValid)
+            {
+                outcome.Messages.Add(DeadLetters.For(record, parsed.ReasonCode!, parsed.Reason!, settings.DeadLetterTopic, now));
+                continue;
+            }
+
+            var ev = parsed.Event!;
+            if (sessions.Find(ev.UserId) is { } known && record.Offset.Value <= known.LastOffset)
+            {
+                // Re-read after a restart: this interaction is already in the stored state.
+                ZesRecMetrics.DuplicatesSkipped.Inc();
+                continue;
+            }
+
+            if (!blocked.Contains(ev.UserId) && catalog.TryGetRow(ev.ItemId, out var row))
+            {
+                work.Add(new Work(record, ev, row));
+            }
+            else
+            {
+                waiting.Add(new Waiting(record, ev, now + settings.UnknownItemWait));
+                blocked.Add(ev.UserId);
+            }
+        }
+
+        pending = waiting;
+        ZesRecMetrics.PendingInteractions.Set(pending.Count);
+        Apply(work, outcome, now);
+        AddOffsets(outcome);
+        return outcome;
+    }
+
+    private void Apply(List<Work> work, BatchOutcome outcome, DateTimeOffset now)
+    {
+        var dirty = new Dictionary<string, UserSession>(StringComparer.Ordinal);
+        var queues = new Dictionary<string, Queue<Work>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var w in work)
+        {
+            if (!queues.TryGetValue(w.Event.UserId, out var q))
+            {
+                queues[w.Event.UserId] = q = new Queue<Work>();
+                order.Add(w.Event.UserId);
+            }
+
+            q.Enqueue(w);
+        }
+
+        while (order.Count > 0)
+        {
+            var wave = order.Select(u => queues[u].Dequeue()).ToList();
+            order.RemoveAll(u => queues[u].Count == 0);
+            var users = wave.Select(w => SessionFor(w)).ToList();
+
+            foreach (var (w, session) in wave.Zip(users))
+            {
+                if (session.LastRecommendation is { } held)
+                {
+                    online.Record(held, w.Event.ItemId);
+                }
+            }
+
+            var next = recommender.Step([.. users.Select(u => u.State)], [.. wave.Select(w => w.Row)], [.. wave.Select(w => w.Event.OrderKey)]);
+            for (var i = 0; i < wave.Count; i++)
+            {
+                users[i].State = next[i];
+                users[i].Remember(wave[i].Event.ItemId, settings.MaxHistory);
+                users[i].LastOffset = wave[i].Record.Offset.Value;
+                users[i].Interactions++;
+                dirty[users[i].UserId] = users[i];
+            }
+
+            var ranked = recommender.TopK(next, [.. users.Select(u => (IReadOnlySet<string>)u.Seen)], Math.Max(settings.TopK, online.K));
+            for (var i = 0; i < wave.Count; i++)
+            {
+                users[i].LastRecommendation = [.. ranked[i].Select(r => r.ItemId)];
+                outcome.Messages.Add(Recommendation(wave[i], ranked[i], now));
+            }
+        }
+
+        var (ndcg, recall, evaluated) = online.Snapshot();
+        ZesRecMetrics.OnlineNdcg.Set(ndcg);
+        ZesRecMetrics.OnlineRecall.Set(recall);
+        ZesRecMetrics.OnlineEvaluated.IncTo(evaluated);
+        ZesRecMetrics.UsersInMemory.Set(sessions.Count);
+        outcome.States.AddRange(dirty.Values.Select(UserSessions.ToRow));
+    }
+
+    /// <summary>A new user starts from the dummy item; its recommendation then is what the first interaction is scored against.</summary>
+    private UserSession SessionFor(Work w)
+    {
+        if (sessions.Find(w.Event.UserId) is { } session)
+        {
+            return session;
+        }
+
+        var start = recommender.StartStates([w.Event.OrderKey])[0];
+        session = new UserSession(w.Event.UserId, w.Record.Partition.Value, start);
+        session.LastRecommendation = [.. recommender.TopK([start], [session.Seen], online.K)[0].Select(r => r.ItemId)];
+        sessions.Add(session);
+        return session;
+    }
+
+    private Outgoing Recommendation(Work w, (string ItemId, float Score)[] ranked, DateTimeOffset now)
+    {
+        var r = w.Record;
+        var ev = new RecommendationPublished(
+            RecommendationPublished.CurrentVersion,
+            RecommendationPublished.EventIdFor(r.Topic, r.Partition.Value, r.Offset.Value),
+            w.Event.UserId,
+            [.. ranked.Take(settings.TopK).Select(x => new RecommendedItem(x.ItemId, x.Score))],
+            settings.ModelVersion,
+            r.Topic,
+            r.Partition.Value,
+            r.Offset.Value,
+            now);
+        return new Outgoing(settings.RecommendationsTopic, w.Event.UserId, EventJson.Serialize(ev), r.Message.Timestamp.UtcDateTime);
+    }
+
+    /// <summary>The stored next offset of a partition never passes an interaction still waiting for its item.</summary>
+    private void AddOffsets(BatchOutcome outcome)
+    {
+        foreach (var gone in consumedNext.Keys.Where(p => !sessions.Owns(p)).ToList())
+        {
+            consumedNext.Remove(gone);
+        }
+
+        foreach (var (partition, next) in consumedNext)
+        {
+            var earliestWaiting = pending.Where(w => w.Record.Partition.Value == partition).Select(w => w.Record.Offset.Value).DefaultIfEmpty(long.MaxValue).Min();
+            outcome.Offsets.Add((settings.InteractionsTopic, partition, Math.Min(next, earliestWaiting)));
+        }
+    }
+
+    private sealed record Work(ConsumeResult<string?, byte[]> Record, InteractionOccurred Event, int Row);
+
+    private sealed record Waiting(ConsumeResult<string?, byte[]> Record, InteractionOccurred Event, DateTimeOffset Deadline);
+}

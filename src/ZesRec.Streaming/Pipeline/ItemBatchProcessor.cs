@@ -1,0 +1,101 @@
+using Confluent.Kafka;
+using Prometheus;
+using ZesRec.Data.Events;
+using ZesRec.Model;
+using ZesRec.Streaming.Events;
+using ZesRec.Streaming.Observability;
+using ZesRec.Streaming.Serving;
+using ZesRec.Streaming.Storage;
+using ZesRec.Text;
+using static TorchSharp.torch;
+
+namespace ZesRec.Streaming.Pipeline;
+
+/// <summary>
+/// Encodes a micro-batch of item-created events (text encoder, then the model's item layer), upserts them into
+/// PostgreSQL and adds them to the in-memory catalogue; from then on they can be recommended.
+/// </summary>
+public sealed class ItemBatchProcessor(
+    ITextEncoder encoder,
+    ZesRecModel model,
+    Device device,
+    ItemCatalog catalog,
+    ItemStore store,
+    EventParser parser,
+    PipelineSettings settings,
+    TimeProvider clock)
+{
+    public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    {
+        var outcome = new BatchOutcome();
+        var now = clock.GetUtcNow();
+        var latest = new Dictionary<string, ItemCreated>(StringComparer.Ordinal);
+        var next = new Dictionary<int, long>();
+        foreach (var record in batch)
+        {
+            ZesRecMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
+            next[record.Partition.Value] = Math.Max(next.GetValueOrDefault(record.Partition.Value), record.Offset.Value + 1);
+            var parsed = parser.ParseItem(record.Message.Value ?? []);
+            if (parsed.IsValid)
+            {
+                latest[parsed.Event!.ItemId] = parsed.Event;
+            }
+            else
+            {
+                outcome.Messages.Add(DeadLetters.For(record, parsed.ReasonCode!, parsed.Reason!, settings.DeadLetterTopic, now));
+            }
+        }
+
+        if (latest.Count > 0)
+        {
+            var items = latest.Values.ToList();
+            float[][] vectors;
+            using (ZesRecMetrics.EncoderSeconds.NewTimer())
+            {
+                vectors = await Task.Run(() => Encode(items));
+            }
+
+            using (ZesRecMetrics.StoreSeconds.WithLabels("items").NewTimer())
+            {
+                await store.UpsertAsync([.. items.Select((it, i) => new StoredItem(it.ItemId, it.Text, vectors[i], it.CreatedAt))]);
+            }
+
+            AddToCatalog([.. items.Select(i => i.ItemId)], vectors);
+        }
+
+        outcome.Offsets.AddRange(next.Select(kv => (settings.ItemsTopic, kv.Key, kv.Value)));
+        return outcome;
+    }
+
+    /// <summary>Adds stored items (startup load) to the catalogue.</summary>
+    public void AddToCatalog(IReadOnlyList<string> ids, IReadOnlyList<float[]> vectors)
+    {
+        var dim = catalog.Dim;
+        var flat = new float[ids.Count * dim];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            vectors[i].CopyTo(flat, i * dim);
+        }
+
+        using var t = tensor(flat, [ids.Count, dim], device: device);
+        catalog.Upsert(ids, t);
+        ZesRecMetrics.CatalogItems.Set(catalog.Count);
+    }
+
+    private float[][] Encode(List<ItemCreated> items)
+    {
+        var text = encoder.Encode([.. items.Select(i => i.Text)]);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var flat = new float[items.Count * encoder.Dimension];
+        for (var i = 0; i < items.Count; i++)
+        {
+            text[i].CopyTo(flat, i * encoder.Dimension);
+        }
+
+        var vectors = model.ItemVectors(tensor(flat, [items.Count, encoder.Dimension], device: device)).cpu();
+        var dim = (int)vectors.shape[1];
+        var all = vectors.data<float>().ToArray();
+        return [.. Enumerable.Range(0, items.Count).Select(i => all.AsSpan(i * dim, dim).ToArray())];
+    }
+}

@@ -1,0 +1,52 @@
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Observability;
+
+namespace ZesRec.Streaming.Pipeline;
+
+/// <summary>
+/// Blueprints of the two streams; only the host materialises them. Each is: Kafka source → micro-batches by size
+/// and time → process → publish (awaits acks) → persist. Every stage takes one batch at a time, so back-pressure
+/// reaches from the database to the Kafka source, which pauses its partitions when its buffer is full.
+/// </summary>
+public static class ProcessorGraph
+{
+    public static IRunnableGraph<(KafkaConsumerControl, Task<Done>)> Build(
+        Source<ConsumeResult<string?, byte[]>, KafkaConsumerControl> source,
+        string stream,
+        int batchSize,
+        TimeSpan batchWindow,
+        Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, Task<BatchOutcome>> process,
+        BatchPublisher publisher,
+        BatchPersister persister,
+        TimeSpan? tick = null)
+    {
+        var batches = source
+            .GroupedWithin(batchSize, batchWindow)
+            .Select(b => (IReadOnlyList<ConsumeResult<string?, byte[]>>)[.. b]);
+        if (tick is { } every)
+        {
+            // Lets waiting interactions time out even when no new record arrives; the stream ends with its source.
+            var ticks = Source.Tick(every, every, (IReadOnlyList<ConsumeResult<string?, byte[]>>)[]).MapMaterializedValue(_ => NotUsed.Instance);
+            batches = batches.Via(Flow.Create<IReadOnlyList<ConsumeResult<string?, byte[]>>>().Merge(ticks, eagerComplete: true));
+        }
+
+        return batches
+            .Select(b =>
+            {
+                if (b.Count > 0)
+                {
+                    ZesRecMetrics.BatchSize.WithLabels(stream).Observe(b.Count);
+                }
+
+                return b;
+            })
+            .SelectAsync(1, process)
+            .SelectAsync(1, publisher.PublishAsync)
+            .SelectAsync(1, persister.PersistAsync)
+            .ToMaterialized(Sink.Ignore<BatchOutcome>(), Keep.Both);
+    }
+}

@@ -1,0 +1,7 @@
+namespace ZesRec.Streaming.Replay;
+
+public enum ReplayPhase
+{
+    Items,
+    Interactions,
+}

@@ -1,0 +1,117 @@
+using static TorchSharp.torch;
+
+namespace ZesRec.Streaming.Serving;
+
+/// <summary>
+/// The target catalogue as one [items, D] matrix on the device, plus the id ↔ row maps. Items are added by the
+/// item stream and read by the interaction stream, so every access takes the lock; an item can be recommended
+/// from the moment its batch is added.
+/// </summary>
+public sealed class ItemCatalog : IDisposable
+{
+    private readonly Lock sync = new();
+    private readonly Dictionary<string, int> rows = new(StringComparer.Ordinal);
+    private readonly List<string> ids = [];
+    private readonly int dim;
+    private readonly Device device;
+    private Tensor matrix;
+
+    public ItemCatalog(int dim, Device device, int initialCapacity = 1024)
+    {
+        this.dim = dim;
+        this.device = device;
+        matrix = zeros([Math.Max(initialCapacity, 1), dim], device: device);
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (sync)
+            {
+                return ids.Count;
+            }
+        }
+    }
+
+    public int Dim => dim;
+
+    /// <summary>Adds new items and replaces the vectors of known ones; <paramref name="vectors"/> is [n, D].</summary>
+    public void Upsert(IReadOnlyList<string> itemIds, Tensor vectors)
+    {
+        lock (sync)
+        {
+            var target = new long[itemIds.Count];
+            for (var i = 0; i < itemIds.Count; i++)
+            {
+                if (!rows.TryGetValue(itemIds[i], out var row))
+                {
+                    row = ids.Count;
+                    rows[itemIds[i]] = row;
+                    ids.Add(itemIds[i]);
+                }
+
+                target[i] = row;
+            }
+
+            Grow(ids.Count);
+            using var noGrad = no_grad();
+            using var index = tensor(target, device: device);
+            matrix.index_copy_(0, index, vectors.to(device));
+        }
+    }
+
+    public bool TryGetRow(string itemId, out int row)
+    {
+        lock (sync)
+        {
+            return rows.TryGetValue(itemId, out row);
+        }
+    }
+
+    public string IdAt(int row)
+    {
+        lock (sync)
+        {
+            return ids[row];
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> with the live [count, D] view under the lock, so no item is added half way
+    /// through a scoring pass. The view must not escape <paramref name="read"/>.
+    /// </summary>
+    public T Read<T>(Func<Tensor, IReadOnlyList<string>, T> read)
+    {
+        lock (sync)
+        {
+            using var view = matrix.narrow(0, 0, ids.Count);
+            return read(view, ids);
+        }
+    }
+
+    public void Dispose() => matrix.Dispose();
+
+    private void Grow(int needed)
+    {
+        if (needed <= matrix.shape[0])
+        {
+            return;
+        }
+
+        var capacity = matrix.shape[0];
+        while (capacity < needed)
+        {
+            capacity *= 2;
+        }
+
+        var grown = zeros([capacity, dim], device: device);
+        using (no_grad())
+        {
+            grown.narrow(0, 0, matrix.shape[0]).copy_(matrix);
+        }
+
+        matrix.Dispose();
+        matrix = grown;
+    }
+}

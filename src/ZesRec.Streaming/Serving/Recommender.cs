@@ -1,0 +1,118 @@
+using ZesRec.Model;
+using static TorchSharp.torch;
+
+namespace ZesRec.Streaming.Serving;
+
+/// <summary>Batched user-state steps and top-K scoring over the whole catalogue on the device.</summary>
+public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device device)
+{
+    public int StateSize => model.StateSize;
+
+    /// <summary>States of new users: the dummy start item consumed at <paramref name="times"/>.</summary>
+    public float[][] StartStates(IReadOnlyList<long> times)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var t = tensor(times.Select(x => (double)x).ToArray(), device: device);
+        return Rows(model.StartState(t));
+    }
+
+    /// <summary>Consumes one item per row; returns the new state rows.</summary>
+    public float[][] Step(IReadOnlyList<float[]> states, IReadOnlyList<int> itemRows, IReadOnlyList<long> times)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var stateTensor = Stack(states);
+        var items = catalog.Read((matrix, _) => matrix.index_select(0, tensor(itemRows.Select(r => (long)r).ToArray(), device: device)).clone());
+        var next = model.Step(items, tensor(times.Select(x => (double)x).ToArray(), device: device), stateTensor);
+        return Rows(next);
+    }
+
+    /// <summary>
+    /// The best <paramref name="k"/> items for each state row, excluding each row's <paramref name="exclude"/> set,
+    /// in one [B, N] matrix product.
+    /// </summary>
+    public IReadOnlyList<(string ItemId, float Score)[]> TopK(IReadOnlyList<float[]> states, IReadOnlyList<IReadOnlySet<string>> exclude, int k)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var users = model.UserVector(Stack(states));
+
+        // Rows of known ids never move, so exclusions can be resolved before taking the catalogue's lock.
+        var rows = new List<long>();
+        var cols = new List<long>();
+        for (var b = 0; b < exclude.Count; b++)
+        {
+            foreach (var seen in exclude[b])
+            {
+                if (catalog.TryGetRow(seen, out var row))
+                {
+                    rows.Add(b);
+                    cols.Add(row);
+                }
+            }
+        }
+
+        return catalog.Read((matrix, ids) =>
+        {
+            if (ids.Count == 0)
+            {
+                return (IReadOnlyList<(string, float)[]>)[.. states.Select(_ => Array.Empty<(string, float)>())];
+            }
+
+            var scores = model.Scores(users, matrix);
+            if (rows.Count > 0)
+            {
+                scores.index_put_(float.NegativeInfinity, tensor(rows.ToArray(), device: device), tensor(cols.ToArray(), device: device));
+            }
+
+            var take = Math.Min(k, ids.Count);
+            var (values, indices) = scores.topk(take, dim: 1);
+            var v = values.cpu().data<float>().ToArray();
+            var ix = indices.cpu().data<long>().ToArray();
+            var result = new (string, float)[states.Count][];
+            for (var b = 0; b < states.Count; b++)
+            {
+                var ranked = new List<(string, float)>(take);
+                for (var j = 0; j < take; j++)
+                {
+                    var score = v[(b * take) + j];
+                    if (float.IsNegativeInfinity(score))
+                    {
+                        break;
+                    }
+
+                    ranked.Add((ids[(int)ix[(b * take) + j]], score));
+                }
+
+                result[b] = [.. ranked];
+            }
+
+            return (IReadOnlyList<(string, float)[]>)result;
+        });
+    }
+
+    private Tensor Stack(IReadOnlyList<float[]> states)
+    {
+        var flat = new float[states.Count * StateSize];
+        for (var i = 0; i < states.Count; i++)
+        {
+            states[i].CopyTo(flat, i * StateSize);
+        }
+
+        return tensor(flat, [states.Count, StateSize], device: device);
+    }
+
+    private static float[][] Rows(Tensor batch)
+    {
+        var width = (int)batch.shape[1];
+        var flat = batch.cpu().data<float>().ToArray();
+        var rows = new float[batch.shape[0]][];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = flat.AsSpan(i * width, width).ToArray();
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,88 @@
+using Confluent.Kafka;
+using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Observability;
+using ZesRec.Streaming.Storage;
+
+namespace ZesRec.Streaming.Serving;
+
+/// <summary>
+/// The users of the interaction partitions this process owns. On assignment their states and the partition's
+/// next offset come from PostgreSQL (the source seeks there); on revocation they are dropped after any flush in
+/// progress has finished, so the next owner never loads a state older than one this process is still writing.
+/// </summary>
+public sealed class UserSessions(StateStore store, string topic) : IPartitionAssignmentHandler
+{
+    private readonly Dictionary<string, UserSession> sessions = new(StringComparer.Ordinal);
+    private readonly HashSet<int> owned = [];
+
+    /// <summary>Held while interactions are applied and while a flush runs; rebalances wait for it.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public int Count => sessions.Count;
+
+    public bool Owns(int partition) => owned.Contains(partition);
+
+    public IReadOnlyCollection<int> OwnedPartitions => owned;
+
+    public UserSession? Find(string userId) => sessions.GetValueOrDefault(userId);
+
+    public void Add(UserSession session) => sessions[session.UserId] = session;
+
+    public IReadOnlyDictionary<TopicPartition, Offset> OnAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+        Gate.Wait();
+        try
+        {
+            var numbers = partitions.Select(p => p.Partition.Value).ToArray();
+            var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
+            foreach (var row in stored.States)
+            {
+                var session = new UserSession(row.UserId, row.Partition, row.State) { LastOffset = row.LastOrder, Interactions = row.Interactions };
+                foreach (var item in row.History)
+                {
+                    session.History.Add(item);
+                    session.Seen.Add(item);
+                }
+
+                sessions[row.UserId] = session;
+            }
+
+            foreach (var n in numbers)
+            {
+                owned.Add(n);
+            }
+
+            ZesRecMetrics.UsersInMemory.Set(sessions.Count);
+            return partitions
+                .Where(p => stored.NextOffsets.GetValueOrDefault(p.Partition.Value) is not null)
+                .ToDictionary(p => p, p => new Offset(stored.NextOffsets[p.Partition.Value]!.Value));
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public void OnRevoked(IReadOnlyList<TopicPartition> partitions)
+    {
+        Gate.Wait();
+        try
+        {
+            var gone = partitions.Select(p => p.Partition.Value).ToHashSet();
+            owned.ExceptWith(gone);
+            foreach (var user in sessions.Values.Where(s => gone.Contains(s.Partition)).Select(s => s.UserId).ToList())
+            {
+                sessions.Remove(user);
+            }
+
+            ZesRecMetrics.UsersInMemory.Set(sessions.Count);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static UserStateRow ToRow(UserSession s) =>
+        new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions);
+}

@@ -1,0 +1,192 @@
+using Npgsql;
+using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Tests.Fixtures;
+using EventJson = ZesRec.Streaming.Events.EventJson;
+
+namespace ZesRec.Streaming.Tests;
+
+[Collection(ProcessorCollection.Name)]
+public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Replay_should_publish_one_recommendation_per_interaction_when_every_item_and_user_is_new()
+    {
+        // Given a processor serving the unseen tiny Office domain
+        await using var schema = await postgres.CreateSchemaAsync("e2e");
+        var topics = Topics.Fresh(kafka);
+        await using var run = await Running.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("e2e")));
+        using var producer = new KafkaProducer(kafka.Settings("e2e-producer"));
+
+        // When the target's items, then its interactions, are replayed
+        await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
+        Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience), $"catalogue has {run.Processor.Catalog.Count} items");
+        await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, harness.Target.Interactions);
+        var expected = harness.Target.Interactions.Count;
+        var recs = ProcessorHarness.ReadAll(kafka.Bootstrap, topics.Recommendations, r => r.Count >= expected, Patience)
+            .Select(r => EventJson.DeserializeRecommendation(r.Message.Value)).ToList();
+
+        // Then there is exactly one recommendation per interaction, each of 20 target items the user had not seen
+        Assert.Equal(expected, recs.Count);
+        Assert.Equal(expected, recs.Select(r => r.EventId).Distinct().Count());
+        var targetItems = harness.Target.Items.Select(i => i.ItemId).ToHashSet();
+        var seen = new Dictionary<string, HashSet<string>>();
+        foreach (var rec in recs.OrderBy(r => r.SourcePartition).ThenBy(r => r.SourceOffset))
+        {
+            Assert.Equal(20, rec.Items.Count);
+            Assert.All(rec.Items, i => Assert.Contains(i.ItemId, targetItems));
+            Assert.True(rec.Items.Zip(rec.Items.Skip(1)).All(p => p.First.Score >= p.Second.Score), "not ranked by score");
+        }
+
+        // And every user's state and the offsets of every partition are in PostgreSQL
+        Assert.Equal(harness.Target.Interactions.Select(i => i.UserId).Distinct().Count(), await CountAsync(schema.DataSource, "SELECT count(*) FROM user_states"));
+        Assert.Equal(expected, await CountAsync(schema.DataSource, $"SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = '{topics.Interactions}'"));
+    }
+
+    [Fact]
+    public async Task Restarted_processor_should_end_with_the_same_user_states_as_an_uninterrupted_run()
+    {
+        // Given the same replay into two fresh deployments
+        await using var steady = await postgres.CreateSchemaAsync("steady");
+        await using var restarted = await postgres.CreateSchemaAsync("restarted");
+        var steadyTopics = Topics.Fresh(kafka);
+        var restartedTopics = Topics.Fresh(kafka);
+        using var producer = new KafkaProducer(kafka.Settings("restart-producer"));
+        foreach (var t in new[] { steadyTopics, restartedTopics })
+        {
+            await ProcessorHarness.PublishItemsAsync(producer, t.Items, harness.Target.Items);
+        }
+
+        var total = harness.Target.Interactions.Count;
+
+        // When one processor runs straight through
+        var steadyOptions = harness.Options(kafka.Bootstrap, postgres.ConnectionString, steady.Name, steadyTopics, KafkaService.FreshGroup("steady"));
+        await using (var run = await Running.StartAsync(steadyOptions))
+        {
+            Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
+            await ProcessorHarness.PublishInteractionsAsync(producer, steadyTopics.Interactions, harness.Target.Interactions);
+            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(steady.DataSource, steadyTopics.Interactions) == total, Patience));
+        }
+
+        // And the other is stopped part way through the interactions, then started again
+        var restartedOptions = harness.Options(kafka.Bootstrap, postgres.ConnectionString, restarted.Name, restartedTopics, KafkaService.FreshGroup("restarted"));
+        await using (var first = await Running.StartAsync(restartedOptions))
+        {
+            Assert.True(await Eventually.HoldsAsync(() => first.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
+            await ProcessorHarness.PublishInteractionsAsync(producer, restartedTopics.Interactions, harness.Target.Interactions.Take(total / 2));
+            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(restarted.DataSource, restartedTopics.Interactions) >= total / 4, Patience));
+        }
+
+        await ProcessorHarness.PublishInteractionsAsync(producer, restartedTopics.Interactions, harness.Target.Interactions.Skip(total / 2));
+        await using (var second = await Running.StartAsync(restartedOptions))
+        {
+            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(restarted.DataSource, restartedTopics.Interactions) == total, Patience));
+        }
+
+        // Then both hold the same users with the same histories, counts and states
+        var a = await StatesAsync(steady.DataSource);
+        var b = await StatesAsync(restarted.DataSource);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var (user, row) in a)
+        {
+            var other = b[user];
+            Assert.Equal(row.History, other.History);
+            Assert.Equal(row.Interactions, other.Interactions);
+            Assert.Equal(row.State.Length, other.State.Length);
+            for (var i = 0; i < row.State.Length; i++)
+            {
+                Assert.True(Math.Abs(row.State[i] - other.State[i]) < 1e-4, $"user {user} state[{i}]: {row.State[i]} vs {other.State[i]}");
+            }
+        }
+
+        Assert.Equal(total, a.Values.Sum(r => r.Interactions));
+    }
+
+    [Fact]
+    public async Task Malformed_events_should_go_to_the_dead_letter_topic_while_the_stream_goes_on()
+    {
+        // Given a running processor with its catalogue loaded
+        await using var schema = await postgres.CreateSchemaAsync("dlq");
+        var topics = Topics.Fresh(kafka);
+        await using var run = await Running.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("dlq")));
+        using var producer = new KafkaProducer(kafka.Settings("dlq-producer"));
+        await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
+        Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
+        var valid = harness.Target.Interactions.Take(200).ToList();
+
+        // When bad events are mixed into valid ones
+        await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, valid.Take(100));
+        await producer.ProduceAsync(topics.Interactions, "u-bad-1", "{not json"u8.ToArray());
+        await producer.ProduceAsync(topics.Interactions, "u-bad-2", "{\"version\":9,\"userId\":\"x\",\"itemId\":\"y\",\"position\":1}"u8.ToArray());
+        await producer.ProduceAsync(topics.Interactions, "u-bad-3", [0xff, 0xfe, 0x00]);
+        await producer.ProduceAsync(topics.Interactions, "u-bad-4", EventJson.Serialize(new Data.Events.InteractionOccurred(1, "u-bad-4", "no-such-item", null, 1)));
+        await producer.ProduceAsync(topics.Items, "item-bad", "{\"version\":1,\"itemId\":\"i\",\"text\":\"\"}"u8.ToArray());
+        await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, valid.Skip(100));
+
+        // Then each bad event is dead-lettered with its reason, and every valid one got its recommendation
+        var letters = ProcessorHarness.ReadAll(kafka.Bootstrap, topics.DeadLetter, r => r.Count >= 5, Patience)
+            .Select(r => EventJson.DeserializeDeadLetter(r.Message.Value)).ToList();
+        Assert.Equal(
+            new[] { "empty_text", "invalid_json", "invalid_utf8", "unknown_item", "unsupported_version" },
+            letters.Select(l => l.ReasonCode).Order(StringComparer.Ordinal));
+        Assert.All(letters, l => Assert.False(string.IsNullOrWhiteSpace(l.Reason)));
+        Assert.Equal([0xff, 0xfe, 0x00], letters.Single(l => l.ReasonCode == "invalid_utf8").PayloadBytes());
+        var recs = ProcessorHarness.ReadAll(kafka.Bootstrap, topics.Recommendations, r => r.Count >= valid.Count, Patience);
+        Assert.Equal(valid.Count, recs.Count);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static long OffsetSum(NpgsqlDataSource dataSource, string topic)
+    {
+        using var command = dataSource.CreateCommand("SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = $1");
+        command.Parameters.AddWithValue(topic);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
+    {
+        var result = new Dictionary<string, (float[], string[], long)>();
+        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetString(0)] = (reader.GetFieldValue<float[]>(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3));
+        }
+
+        return result;
+    }
+
+    /// <summary>A processor running in the background until disposed.</summary>
+    private sealed class Running : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private Task run = Task.CompletedTask;
+
+        private Running(StreamingProcessor processor) => Processor = processor;
+
+        public StreamingProcessor Processor { get; }
+
+        public static async Task<Running> StartAsync(ServeOptions options)
+        {
+            var running = new Running(StreamingProcessor.Create(options, TextWriter.Null));
+            running.run = Task.Run(() => running.Processor.RunAsync(running.stop.Token));
+            Assert.True(await Eventually.HoldsAsync(() => running.Processor.Ready || running.run.IsCompleted, Patience), "processor never became ready");
+            return running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await run;
+            await Processor.DisposeAsync();
+            stop.Dispose();
+        }
+    }
+}
