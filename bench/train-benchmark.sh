@@ -8,14 +8,19 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 variants=("${@:-gru4rec tcn hrnn}")
 read -r -a variants <<<"${variants[*]}"
 data=.local/datasets/scientific
-[[ -f $data/dataset.json ]] || ./zesrec data import --format recbole --input ../shared/data/amazon2018-scientific --out "$data"
+./zesrec --help >/dev/null
+# A private copy of the build, so editing the sources meanwhile cannot rebuild the binary under the benchmark.
+rm -rf .local/bench-bin && cp -r .local/bin .local/bench-bin
+zesrec() { dotnet .local/bench-bin/zesrec.dll "$@"; }
+[[ -f $data/dataset.json ]] || zesrec data import --format recbole --input ../shared/data/amazon2018-scientific --out "$data"
+echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 echo "| variant | epochs run | best epoch | best validation loss | mean train interactions/s | wall time (s) |"
 echo "|---|---:|---:|---:|---:|---:|"
 for v in "${variants[@]}"; do
   out=.local/models/bench-scientific-$v
   start=$(date +%s.%N)
-  ./zesrec train --source "$data" --variant "$v" --out "$out" >"$out.log" 2>&1 || { echo "| $v | failed: see $out.log |"; continue; }
+  zesrec train --source "$data" --variant "$v" --out "$out" >"$out.log" 2>&1 || { echo "| $v | failed: see $out.log |"; continue; }
   end=$(date +%s.%N)
   python3 - "$out/model-card.json" "$start" "$end" "$v" <<'PY'
 import json, sys
