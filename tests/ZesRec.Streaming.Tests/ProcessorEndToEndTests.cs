@@ -137,6 +137,37 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
         Assert.Equal(valid.Count, recs.Count);
     }
 
+    [Fact]
+    public async Task Pgvector_scoring_should_rank_like_the_in_memory_matrix_when_no_index_approximates()
+    {
+        // Given the same replay served once with the device matrix and once by pgvector search
+        var interactions = harness.Target.Interactions.Take(300).ToList();
+        var results = new List<Dictionary<string, string[]>>();
+        foreach (var scoring in new[] { "matrix", "pgvector" })
+        {
+            await using var schema = await postgres.CreateSchemaAsync("scoring");
+            var topics = Topics.Fresh(kafka);
+            var options = harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("scoring"));
+            options.Processing.Scoring = scoring;
+            await using var run = await Running.StartAsync(options);
+            using var producer = new KafkaProducer(kafka.Settings("scoring-producer"));
+            await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
+            Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
+
+            // When the interactions are replayed
+            await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, interactions);
+            var recs = ProcessorHarness.ReadAll(kafka.Bootstrap, topics.Recommendations, r => r.Count >= interactions.Count, Patience)
+                .Select(r => EventJson.DeserializeRecommendation(r.Message.Value)).ToList();
+            Assert.Equal(interactions.Count, recs.Count);
+            results.Add(recs.ToDictionary(r => $"{r.SourcePartition}-{r.SourceOffset}", r => r.Items.Select(i => i.ItemId).ToArray()));
+        }
+
+        // Then (exact search, no index yet) both give the same top item for practically every interaction
+        var same = results[0].Count(kv => results[1][kv.Key][0] == kv.Value[0]);
+        Assert.True(same >= interactions.Count * 0.95, $"{same} of {interactions.Count} top items agree");
+        Assert.All(results[1].Values, items => Assert.Equal(20, items.Length));
+    }
+
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);

@@ -11,5 +11,6 @@ public static class CommandRegistry
         new ServeCommand(),
         new EvaluateCommand(),
         new ReplayCommand(),
+        new DemoCommand(),
     ];
 }

@@ -40,6 +40,28 @@ internal static class LocalStack
         return $"PostgreSQL {connection.PostgreSqlVersion} with pgvector {version}";
     }
 
+    /// <summary>
+    /// The development broker has no CreateTopics API; it creates a topic (4 partitions) on the first metadata
+    /// request naming it. A real cluster with auto-creation off needs the topics made beforehand.
+    /// </summary>
+    public static void EnsureTopics(string bootstrap, IEnumerable<string> topics)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        foreach (var topic in topics)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic) is not { Error.IsError: false, Partitions.Count: > 0 })
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"topic {topic} does not exist on {bootstrap} and was not created");
+                }
+
+                Thread.Sleep(200);
+            }
+        }
+    }
+
     public static string CheckKafka(string bootstrap)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();

@@ -148,7 +148,8 @@ public sealed class StreamingProcessor : IAsyncDisposable
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
         var sessions = new UserSessions(states, options.Kafka.InteractionsTopic);
         var recommender = new Recommender(model, catalog, device);
-        var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, catalog, parser, Online, settings, clock);
+        ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items) : recommender;
+        var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, Online, settings, clock);
         var publisher = new BatchPublisher(producer);
 
         using var system = ActorSystem.Create("zesrec", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");

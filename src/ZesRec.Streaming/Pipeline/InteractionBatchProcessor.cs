@@ -18,6 +18,7 @@ namespace ZesRec.Streaming.Pipeline;
 public sealed class InteractionBatchProcessor(
     UserSessions sessions,
     Recommender recommender,
+    ITopKScorer scorer,
     ItemCatalog catalog,
     EventParser parser,
     OnlineMetrics online,
@@ -163,7 +164,7 @@ public sealed class InteractionBatchProcessor(
                 dirty[users[i].UserId] = users[i];
             }
 
-            var ranked = recommender.TopK(next, [.. users.Select(u => (IReadOnlySet<string>)u.Seen)], Math.Max(settings.TopK, online.K));
+            var ranked = scorer.TopK(next, [.. users.Select(u => (IReadOnlySet<string>)u.Seen)], Math.Max(settings.TopK, online.K));
             for (var i = 0; i < wave.Count; i++)
             {
                 users[i].LastRecommendation = [.. ranked[i].Select(r => r.ItemId)];
@@ -189,7 +190,7 @@ public sealed class InteractionBatchProcessor(
 
         var start = recommender.StartStates([w.Event.OrderKey])[0];
         session = new UserSession(w.Event.UserId, w.Record.Partition.Value, start);
-        session.LastRecommendation = [.. recommender.TopK([start], [session.Seen], online.K)[0].Select(r => r.ItemId)];
+        session.LastRecommendation = [.. scorer.TopK([start], [session.Seen], online.K)[0].Select(r => r.ItemId)];
         sessions.Add(session);
         return session;
     }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ZesRec.Streaming.Serving;
 
 /// <summary>Batched user-state steps and top-K scoring over the whole catalogue on the device.</summary>
-public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device device)
+public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device device) : ITopKScorer
 {
     public int StateSize => model.StateSize;
 
@@ -26,6 +26,14 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
         var items = catalog.Read((matrix, _) => matrix.index_select(0, tensor(itemRows.Select(r => (long)r).ToArray(), device: device)).clone());
         var next = model.Step(items, tensor(times.Select(x => (double)x).ToArray(), device: device), stateTensor);
         return Rows(next);
+    }
+
+    /// <summary>User vectors [B][D] of state rows.</summary>
+    public float[][] UserVectors(IReadOnlyList<float[]> states)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return Rows(model.UserVector(Stack(states)));
     }
 
     /// <summary>

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using ZesRec.Data;
+using ZesRec.Data.Import;
+using ZesRec.Model;
+using ZesRec.Model.Training;
+using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Replay;
+using EventJson = ZesRec.Streaming.Events.EventJson;
+
+namespace ZesRec.Cli.Commands;
+
+/// <summary>
+/// <c>zesrec demo</c>: the whole system on one machine. Starts the local services, trains (or reuses) a model on a
+/// source domain, serves it, replays an unseen target domain through Kafka and shows live and final online metrics.
+/// </summary>
+public sealed class DemoCommand : ICommand
+{
+    public string Name => "demo";
+
+    public string Summary => "End to end: local services, train on a source, serve, replay an unseen target, online metrics.";
+
+    public string Help => """
+        Usage: zesrec demo [options]
+
+          --data-root DIR   the shared datasets (default ../shared/data)
+          --source NAME     source dataset folder under the data root, RecBole format (default amazon2018-scientific)
+          --target NAME     target dataset folder under the data root, ReChorus format (default amazon2014-office)
+          --variant NAME    gru4rec (default), tcn or hrnn
+          --epochs N        training epochs for a new model (default 3; the paper trains up to 20)
+          --retrain         train even when a model for this source and variant exists
+          --rate N          replayed interactions per second (default 0: as fast as possible)
+          --limit N         replay only the N earliest target interactions (default all)
+
+        Everything is kept under .local/ (datasets, model, text cache). The demo uses its own topics and its own
+        PostgreSQL schema, recreated on every run. Stop the services afterwards with: bash infra/dev/stack.sh down
+        """;
+
+    public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
+    {
+        var dataRoot = args.Get("data-root", Path.Combine("..", "shared", "data"));
+        var sourceName = args.Get("source", "amazon2018-scientific");
+        var targetName = args.Get("target", "amazon2014-office");
+        var variant = UserEncoderVariants.Parse(args.Get("variant", "gru4rec"));
+        var epochs = args.GetInt("epochs", 3);
+        var retrain = args.GetFlag("retrain");
+        var rate = args.GetInt("rate", 0);
+        var limit = args.GetInt("limit", 0);
+        CommandChecks.RejectUnknownOptions(args);
+
+        Step("1/5 local services");
+        var (postgres, kafka) = await LocalStack.UpAsync(cancellationToken);
+        Console.WriteLine("    " + await LocalStack.CheckPostgresAsync(postgres, cancellationToken));
+        Console.WriteLine("    " + LocalStack.CheckKafka(kafka));
+
+        Step("2/5 datasets");
+        var source = Import("recbole", Path.Combine(dataRoot, sourceName), sourceName);
+        var target = Import("rechorus", Path.Combine(dataRoot, targetName), targetName);
+        target = DomainOverlap.Check(source, target, new OverlapOptions { Log = Console.Out }).Cleaned;
+        Console.WriteLine($"    target after the overlap check: {target.Items.Count:N0} items, {target.Interactions.Count:N0} interactions, {target.UserCount:N0} users (all unseen)");
+
+        Step("3/5 model");
+        var modelDir = Path.Combine(".local", "models", $"demo-{sourceName}-{variant.ToName()}");
+        if (retrain || !File.Exists(Path.Combine(modelDir, ModelCard.FileName)))
+        {
+            Console.WriteLine($"    training {variant.ToName()} on {sourceName} for at most {epochs} epochs (D=300, Adagrad lr 0.1, dropout 0.2)");
+            var (model, _) = TrainingJob.Run(
+                new TrainingJobOptions { SourceDir = DatasetDir(sourceName), OutDir = modelDir, Config = new ZesRecConfig { Variant = variant, MaxEpochs = epochs } },
+                new IndentedWriter(Console.Out));
+            model.Dispose();
+        }
+        else
+        {
+            Console.WriteLine($"    reusing {modelDir} (--retrain to train again)");
+        }
+
+        Step("4/5 serve and replay");
+        var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var options = new ServeOptions
+        {
+            ModelDir = modelDir,
+            Kafka = new KafkaOptions
+            {
+                BootstrapServers = kafka,
+                GroupId = $"zesrec-demo-{run}",
+                InstanceId = "demo",
+                ItemsTopic = $"zesrec.demo.{run}.items",
+                InteractionsTopic = $"zesrec.demo.{run}.interactions",
+                RecommendationsTopic = $"zesrec.demo.{run}.recommendations",
+                DeadLetterTopic = $"zesrec.demo.{run}.deadletter",
+            },
+            Postgres = new PostgresOptions { ConnectionString = postgres, Schema = "demo" },
+            Metrics = new MetricsOptions { Port = 0 },
+        };
+        await RecreateSchemaAsync(postgres, "demo", cancellationToken);
+        LocalStack.EnsureTopics(kafka, [options.Kafka.ItemsTopic, options.Kafka.InteractionsTopic, options.Kafka.RecommendationsTopic, options.Kafka.DeadLetterTopic]);
+        await using var processor = StreamingProcessor.Create(options, new IndentedWriter(Console.Out));
+        Console.WriteLine($"    processor: model {processor.Card.ModelVersion}, metrics on http://127.0.0.1:{processor.MetricsPort}/metrics");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var serving = Task.Run(() => processor.RunAsync(stop.Token), CancellationToken.None);
+        var ready = Stopwatch.StartNew();
+        while (!processor.Ready && ready.Elapsed < TimeSpan.FromMinutes(2) && !serving.IsCompleted)
+        {
+            await Task.Delay(200, cancellationToken);
+        }
+
+        var replayed = target.Interactions.Count;
+        if (limit > 0)
+        {
+            replayed = Math.Min(limit, replayed);
+        }
+
+        using var producer = new KafkaProducer(KafkaSettings.Create(kafka).WithClientId("zesrec-demo-replay"));
+        var replayer = new DatasetReplayer(producer, new ReplayOptions
+        {
+            ItemsTopic = options.Kafka.ItemsTopic,
+            InteractionsTopic = options.Kafka.InteractionsTopic,
+            Rate = rate > 0 ? rate : null,
+            Limit = limit > 0 ? limit : null,
+        });
+        var clock = Stopwatch.StartNew();
+        var replay = replayer.ReplayAsync(target, null, cancellationToken);
+        var bar = new ProgressBar("stream");
+        while (processor.Online.Snapshot().Evaluated < replayed && clock.Elapsed < TimeSpan.FromMinutes(20))
+        {
+            if (serving.IsCompleted)
+            {
+                await serving;
+                throw new InvalidOperationException("the processor stopped");
+            }
+
+            var (ndcg, recall, done) = processor.Online.Snapshot();
+            bar.Update((double)done / replayed, string.Create(CultureInfo.InvariantCulture,
+                $"{done:N0}/{replayed:N0} interactions  {done / clock.Elapsed.TotalSeconds:N0}/s  catalogue {processor.Catalog.Count:N0}  NDCG@20 {ndcg:F4}  Recall@20 {recall:F4}"));
+            await Task.Delay(250, cancellationToken);
+        }
+
+        bar.Done();
+        var report = await replay;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    replayed {report.ItemsPublished:N0} items and {report.InteractionsPublished:N0} interactions; all recommended in {clock.Elapsed.TotalSeconds:F1} s"));
+        await stop.CancelAsync();
+        await serving;
+
+        Step("5/5 results");
+        var texts = target.Items.ToDictionary(i => i.ItemId, i => i.Text, StringComparer.Ordinal);
+        PrintSamples(kafka, options.Kafka.RecommendationsTopic, target, texts);
+        var (finalNdcg, finalRecall, evaluated) = processor.Online.Snapshot();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\nOnline metrics over {evaluated:N0} interactions of {target.UserCount:N0} unseen users ({target.Items.Count:N0} unseen items):\n  NDCG@20   {finalNdcg:F4}\n  Recall@20 {finalRecall:F4}\n(each interaction scored against the recommendation the user held just before it; random ranking gives Recall@20 ≈ {20.0 / target.Items.Count:F4})"));
+        return 0;
+    }
+
+    private static void Step(string title) => Console.WriteLine($"\n== {title}");
+
+    private static string DatasetDir(string name) => Path.Combine(".local", "datasets", name);
+
+    private static EventLogDataset Import(string format, string input, string name)
+    {
+        var dir = DatasetDir(name);
+        if (!File.Exists(Path.Combine(dir, "dataset.json")))
+        {
+            var result = DatasetImporters.ImportTo(format, input, dir, name);
+            Console.WriteLine($"    imported {name}: {result.Dataset.Items.Count:N0} items, {result.Dataset.Interactions.Count:N0} interactions");
+        }
+
+        var dataset = EventLogDataset.Load(dir);
+        Console.WriteLine($"    {name}: {dataset.Items.Count:N0} items, {dataset.Interactions.Count:N0} interactions, {dataset.UserCount:N0} users");
+        return dataset;
+    }
+
+    private static async Task RecreateSchemaAsync(string connectionString, string schema, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; CREATE SCHEMA \"{schema}\"", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Three users with at least three interactions: their last items and what they were recommended next.</summary>
+    private static void PrintSamples(string bootstrap, string topic, EventLogDataset target, Dictionary<string, string> texts)
+    {
+        var history = target.Interactions.GroupBy(i => i.UserId).Where(g => g.Count() >= 3).Take(3).ToDictionary(g => g.Key, g => g.OrderBy(i => i.OrderKey).ToList());
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<string?, byte[]>(new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "zesrec-demo-samples-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        }).Build();
+        consumer.Subscribe(topic);
+        var latest = new Dictionary<string, Streaming.Events.RecommendationPublished>();
+        var finished = new HashSet<int>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && (finished.Count == 0 || finished.Count < consumer.Assignment.Count))
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (r is null)
+            {
+                continue;
+            }
+
+            if (r.IsPartitionEOF)
+            {
+                finished.Add(r.Partition.Value);
+                continue;
+            }
+
+            if (r.Message.Key is { } user && history.ContainsKey(user))
+            {
+                latest[user] = EventJson.DeserializeRecommendation(r.Message.Value);
+            }
+        }
+
+        consumer.Close();
+        foreach (var (user, events) in history)
+        {
+            if (!latest.TryGetValue(user, out var rec))
+            {
+                continue;
+            }
+
+            Console.WriteLine($"\nuser {user}, last items:");
+            foreach (var e in events.TakeLast(3))
+            {
+                Console.WriteLine($"    - {Short(texts.GetValueOrDefault(e.ItemId, e.ItemId))}");
+            }
+
+            Console.WriteLine($"  recommended next ({rec.ModelVersion}, event {rec.EventId}):");
+            foreach (var item in rec.Items.Take(5))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {item.Score,7:F3}  {Short(texts.GetValueOrDefault(item.ItemId, item.ItemId))}"));
+            }
+        }
+    }
+
+    private static string Short(string text) => text.Length <= 100 ? text : text[..97] + "...";
+
+    private sealed class IndentedWriter(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+
+        public override void WriteLine(string? value) => inner.WriteLine("    " + value);
+
+        public override void Write(char value) => inner.Write(value);
+    }
+}
