@@ -2,9 +2,18 @@
 # Training benchmark (issue: full default training of one variant in under 5 minutes on 2 cores).
 # Imports amazon2018-scientific, trains every variant with the paper's defaults (D=300, Adagrad lr 0.1,
 # dropout 0.2, at most 20 epochs with early stopping) and prints a markdown table from the model cards.
-#   bash bench/train-benchmark.sh [variants...]   (default: gru4rec tcn hrnn)
+#   bash bench/train-benchmark.sh [--all-epochs] [variants...]   (default: gru4rec tcn hrnn)
+# --all-epochs sets --patience 20, so all 20 epochs run (throughput over a full run); without it training
+# stops early on validation loss, as by default.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+extra=()
+suffix=""
+if [[ ${1:-} == --all-epochs ]]; then
+  extra=(--patience 20)
+  suffix="-all-epochs"
+  shift
+fi
 variants=("${@:-gru4rec tcn hrnn}")
 read -r -a variants <<<"${variants[*]}"
 data=.local/datasets/scientific
@@ -18,9 +27,9 @@ echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/load
 echo "| variant | epochs run | best epoch | best validation loss | mean train interactions/s | wall time (s) |"
 echo "|---|---:|---:|---:|---:|---:|"
 for v in "${variants[@]}"; do
-  out=.local/models/bench-scientific-$v
+  out=.local/models/bench-scientific-$v$suffix
   start=$(date +%s.%N)
-  zesrec train --source "$data" --variant "$v" --out "$out" >"$out.log" 2>&1 || { echo "| $v | failed: see $out.log |"; continue; }
+  zesrec train --source "$data" --variant "$v" --out "$out" "${extra[@]}" >"$out.log" 2>&1 || { echo "| $v | failed: see $out.log |"; continue; }
   end=$(date +%s.%N)
   python3 - "$out/model-card.json" "$start" "$end" "$v" <<'PY'
 import json, sys

@@ -6,7 +6,7 @@ namespace ZesRec.Infra.Tests;
 /// <summary>docker-compose.yml cannot run here (no Docker engine); these tests keep it in step with the defaults.</summary>
 public sealed class DockerComposeTests
 {
-    private static readonly string Root = RepoRoot.Find();
+    private static readonly string Root = RepoPaths.Root;
 
     [Fact]
     public void Compose_should_define_every_service_of_the_stack_with_pinned_images()

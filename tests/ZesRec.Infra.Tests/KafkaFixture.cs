@@ -11,7 +11,7 @@ public sealed class KafkaFixture : IAsyncLifetime
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
     private bool _startedHere;
 
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot { get; } = RepoPaths.Root;
 
     public string Bootstrap { get; private set; } = "";
 
@@ -86,16 +86,4 @@ public sealed class KafkaFixture : IAsyncLifetime
         return Path.Combine(output, "zesrec-kafkaprobe.dll");
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ZesRec.Streaming.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ZesRec.Streaming.sln above {AppContext.BaseDirectory}");
-    }
 }

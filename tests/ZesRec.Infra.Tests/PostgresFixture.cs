@@ -53,7 +53,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     private async Task<string> StartLocalServiceAsync()
     {
-        var repoRoot = FindRepoRoot();
+        var repoRoot = RepoPaths.Root;
         var (statusCode, _, _) = await PostgresScript.RunAsync(repoRoot, "status");
         var (exitCode, stdout, stderr) = await PostgresScript.RunAsync(repoRoot, "up");
         if (exitCode != 0)
@@ -72,16 +72,4 @@ public sealed class PostgresFixture : IAsyncLifetime
             ?? throw new InvalidOperationException($"infra/dev/postgres.sh up printed no {LinePrefix} line:\n{stdout}\n{stderr}");
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ZesRec.Streaming.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ZesRec.Streaming.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -8,29 +8,12 @@ internal static class TinyFixture
     private static readonly Lazy<string> Imported = new(() =>
     {
         var dir = Path.Combine(Path.GetTempPath(), "zesrec-tiny-" + Guid.NewGuid().ToString("N"));
-        DatasetImporters.ImportTo("tsv", SharedData("tiny/amazon_scientific_tiny"), dir, "tiny-scientific");
+        DatasetImporters.ImportTo("tsv", RepoPaths.SharedData("tiny/amazon_scientific_tiny"), dir, "tiny-scientific");
         return dir;
     });
 
     public static string ScientificDataset => Imported.Value;
 
     /// <summary>Encoded texts are cached across test runs, so only the first run pays for the encoder.</summary>
-    public static string TextCache => Path.Combine(Root, ".local", "cache", "text");
-
-    public static string Root { get; } = FindRoot();
-
-    public static string SharedData(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", relative));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ZesRec.Streaming.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ZesRec.Streaming.sln above {AppContext.BaseDirectory}");
-    }
+    public static string TextCache => Path.Combine(RepoPaths.Root, ".local", "cache", "text");
 }

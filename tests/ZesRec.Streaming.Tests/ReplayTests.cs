@@ -112,7 +112,7 @@ public sealed class ReplayTests(KafkaService kafka) : IDisposable
 
     internal static EventLogDataset ImportTiny(string scratch)
     {
-        var source = Path.Combine(RepoRoot.Find(), "..", "shared", "data", "tiny", "amazon_office_tiny");
+        var source = Path.Combine(RepoPaths.Root, "..", "shared", "data", "tiny", "amazon_office_tiny");
         return DatasetImporters.ImportTo("tsv", Path.GetFullPath(source), Path.Combine(scratch, "tiny"), "tiny-office").Dataset;
     }
 }

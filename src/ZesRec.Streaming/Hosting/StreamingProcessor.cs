@@ -32,7 +32,6 @@ public sealed class StreamingProcessor : IAsyncDisposable
     private readonly HealthServer health;
     private volatile string notReadyReason = "starting";
     private volatile bool running;
-    private KafkaConsumerControl? interactionControl;
 
     private StreamingProcessor(ServeOptions options, TextWriter log, TimeProvider clock)
     {
@@ -162,7 +161,6 @@ public sealed class StreamingProcessor : IAsyncDisposable
             KafkaSource.Create(kafka.WithGroupId(options.Kafka.GroupId), [options.Kafka.InteractionsTopic], sessions),
             "interactions", options.Processing.InteractionBatchSize, TimeSpan.FromMilliseconds(options.Processing.InteractionBatchMs),
             interactionProcessor.ProcessAsync, publisher, new BatchPersister(states, sessions), TimeSpan.FromSeconds(1)).Run(materializer);
-        interactionControl = control;
         running = true;
 
         using var stop = cancellationToken.Register(() =>
@@ -183,7 +181,6 @@ public sealed class StreamingProcessor : IAsyncDisposable
         finally
         {
             running = false;
-            interactionControl = null;
             producer.Flush(TimeSpan.FromSeconds(10));
             await system.Terminate();
         }

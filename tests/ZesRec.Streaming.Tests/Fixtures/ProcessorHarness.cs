@@ -19,11 +19,11 @@ public sealed class ProcessorHarness : IAsyncLifetime
 
     public EventLogDataset Target { get; private set; } = null!;
 
-    public static string TextCache => Path.Combine(RepoRoot.Find(), ".local", "cache", "text");
+    public static string TextCache => Path.Combine(RepoPaths.Root, ".local", "cache", "text");
 
     public Task InitializeAsync()
     {
-        var root = RepoRoot.Find();
+        var root = RepoPaths.Root;
         string Shared(string relative) => Path.GetFullPath(Path.Combine(root, "..", "shared", "data", relative));
         var source = Path.Combine(Path.GetTempPath(), "zesrec-proc-src-" + Guid.NewGuid().ToString("N"));
         DatasetImporters.ImportTo("tsv", Shared("tiny/amazon_scientific_tiny"), source, "tiny-scientific");

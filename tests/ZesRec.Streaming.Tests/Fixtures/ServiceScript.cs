@@ -12,7 +12,7 @@ internal static class ServiceScript
 
     public static async Task<string> UpAsync(string script, string variable)
     {
-        var root = RepoRoot.Find();
+        var root = RepoPaths.Root;
         var start = new ProcessStartInfo("bash", [Path.Combine(root, "infra", "dev", script), "up"])
         {
             WorkingDirectory = root,

@@ -1,9 +1,12 @@
-namespace ZesRec.Data.Tests;
+namespace ZesRec.Tests.Shared;
 
+/// <summary>Where tests find the repository and the shared datasets (compiled into every test project).</summary>
 internal static class RepoPaths
 {
+    /// <summary>The folder holding ZesRec.Streaming.sln, found upwards from the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>A path under ../shared/data, the read-only datasets beside the repository.</summary>
     public static string SharedData(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", relative));
 
     public static string Schema(string file) => Path.Combine(Root, "schemas", "dataset", file);

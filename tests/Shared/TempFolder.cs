@@ -1,15 +1,9 @@
-namespace ZesRec.Data.Tests;
+namespace ZesRec.Tests.Shared;
 
 /// <summary>A scratch folder under the system temp dir, deleted with the test.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "zesrec-data-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
+    public string Path { get; } = Directory.CreateTempSubdirectory("zesrec-tests-").FullName;
 
     public string this[string relative] => System.IO.Path.Combine(Path, relative);
 
