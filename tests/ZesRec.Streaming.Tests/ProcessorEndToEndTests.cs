@@ -40,6 +40,15 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
             Assert.True(rec.Items.Zip(rec.Items.Skip(1)).All(p => p.First.Score >= p.Second.Score), "not ranked by score");
         }
 
+        // And the endpoints report a ready processor and the counts on /metrics
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{run.Processor.MetricsPort}") };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/ready")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains($"zesrec_events_consumed_total{{topic=\"{topics.Interactions}\"}} {expected}", metrics, StringComparison.Ordinal);
+        Assert.Contains("zesrec_pipeline_event_to_recommendation_seconds_count", metrics, StringComparison.Ordinal);
+        Assert.Contains("zesrec_catalog_items", metrics, StringComparison.Ordinal);
+
         // And every user's state and the offsets of every partition are in PostgreSQL
         Assert.Equal(harness.Target.Interactions.Select(i => i.UserId).Distinct().Count(), await CountAsync(schema.DataSource, "SELECT count(*) FROM user_states"));
         Assert.Equal(expected, await CountAsync(schema.DataSource, $"SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = '{topics.Interactions}'"));
