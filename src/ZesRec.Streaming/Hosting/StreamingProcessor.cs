@@ -156,11 +156,11 @@ public sealed class StreamingProcessor : IAsyncDisposable
         var (itemControl, itemsDone) = ProcessorGraph.Build(
             KafkaSource.Create(kafka.WithGroupId($"{options.Kafka.GroupId}.items.{options.Kafka.InstanceId}"), [options.Kafka.ItemsTopic], new ItemOffsets(states, options.Kafka.ItemsTopic)),
             "items", options.Processing.ItemBatchSize, TimeSpan.FromMilliseconds(options.Processing.ItemBatchMs),
-            itemProcessor.ProcessAsync, publisher, new BatchPersister(states, null)).Run(materializer);
+            ProcessorGraph.Steps<EncodedItems>(itemProcessor.EncodeAsync, itemProcessor.StoreAsync), publisher, new BatchPersister(states, null)).Run(materializer);
         var (control, interactionsDone) = ProcessorGraph.Build(
             KafkaSource.Create(kafka.WithGroupId(options.Kafka.GroupId), [options.Kafka.InteractionsTopic], sessions),
             "interactions", options.Processing.InteractionBatchSize, TimeSpan.FromMilliseconds(options.Processing.InteractionBatchMs),
-            interactionProcessor.ProcessAsync, publisher, new BatchPersister(states, sessions), TimeSpan.FromSeconds(1)).Run(materializer);
+            ProcessorGraph.Step(interactionProcessor.ProcessAsync), publisher, new BatchPersister(states, sessions), TimeSpan.FromSeconds(1)).Run(materializer);
         running = true;
 
         using var stop = cancellationToken.Register(() =>

@@ -27,6 +27,8 @@ public sealed class InteractionBatchProcessor(
 {
     private readonly Dictionary<int, long> consumedNext = [];
     private List<Waiting> pending = [];
+    private string[]? dummyRecommendation;
+    private long dummyCatalogVersion = -1;
 
     public int Pending => pending.Count;
 
@@ -144,7 +146,7 @@ public sealed class InteractionBatchProcessor(
         {
             var wave = order.Select(u => queues[u].Dequeue()).ToList();
             order.RemoveAll(u => queues[u].Count == 0);
-            var users = wave.Select(w => SessionFor(w)).ToList();
+            var users = SessionsFor(wave);
 
             foreach (var (w, session) in wave.Zip(users))
             {
@@ -180,19 +182,37 @@ public sealed class InteractionBatchProcessor(
         outcome.States.AddRange(dirty.Values.Select(UserSessions.ToRow));
     }
 
-    /// <summary>A new user starts from the dummy item; its recommendation then is what the first interaction is scored against.</summary>
-    private UserSession SessionFor(Work w)
+    /// <summary>
+    /// The sessions of a wave's users; new users start from the dummy item, all in one batched step. Their
+    /// recommendation then is what their first interaction is scored against: every new user holds the same one,
+    /// so it is computed once per catalogue version.
+    /// </summary>
+    private List<UserSession> SessionsFor(List<Work> wave)
     {
-        if (sessions.Find(w.Event.UserId) is { } session)
+        var fresh = wave.Where(w => sessions.Find(w.Event.UserId) is null).ToList();
+        if (fresh.Count > 0)
         {
-            return session;
+            var starts = recommender.StartStates([.. fresh.Select(w => w.Event.OrderKey)]);
+            var held = DummyRecommendation(starts[0]);
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                sessions.Add(new UserSession(fresh[i].Event.UserId, fresh[i].Record.Partition.Value, starts[i]) { LastRecommendation = held });
+            }
         }
 
-        var start = recommender.StartStates([w.Event.OrderKey])[0];
-        session = new UserSession(w.Event.UserId, w.Record.Partition.Value, start);
-        session.LastRecommendation = [.. scorer.TopK([start], [session.Seen], online.K)[0].Select(r => r.ItemId)];
-        sessions.Add(session);
-        return session;
+        return [.. wave.Select(w => sessions.Find(w.Event.UserId)!)];
+    }
+
+    private string[] DummyRecommendation(float[] start)
+    {
+        var version = catalog.Version;
+        if (dummyRecommendation is null || dummyCatalogVersion != version)
+        {
+            dummyRecommendation = [.. scorer.TopK([start], [new HashSet<string>()], online.K)[0].Select(r => r.ItemId)];
+            dummyCatalogVersion = version;
+        }
+
+        return dummyRecommendation;
     }
 
     private Outgoing Recommendation(Work w, (string ItemId, float Score)[] ranked, DateTimeOffset now)

@@ -11,6 +11,9 @@ using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Pipeline;
 
+/// <summary>A batch between the encode and store stages.</summary>
+public sealed record EncodedItems(BatchOutcome Outcome, IReadOnlyList<ItemCreated> Items, float[][] Vectors);
+
 /// <summary>
 /// Encodes a micro-batch of item-created events (text encoder, then the model's item layer), upserts them into
 /// PostgreSQL and adds them to the in-memory catalogue; from then on they can be recommended.
@@ -25,7 +28,8 @@ public sealed class ItemBatchProcessor(
     PipelineSettings settings,
     TimeProvider clock)
 {
-    public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    /// <summary>Validates and encodes a batch (text encoder, then the item layer); dead letters go in the outcome.</summary>
+    public async Task<EncodedItems> EncodeAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
     {
         var outcome = new BatchOutcome();
         var now = clock.GetUtcNow();
@@ -46,25 +50,33 @@ public sealed class ItemBatchProcessor(
             }
         }
 
-        if (latest.Count > 0)
+        outcome.Offsets.AddRange(next.Select(kv => (settings.ItemsTopic, kv.Key, kv.Value)));
+        var items = latest.Values.ToList();
+        if (items.Count == 0)
         {
-            var items = latest.Values.ToList();
-            float[][] vectors;
-            using (ZesRecMetrics.EncoderSeconds.NewTimer())
-            {
-                vectors = await Task.Run(() => Encode(items));
-            }
-
-            using (ZesRecMetrics.StoreSeconds.WithLabels("items").NewTimer())
-            {
-                await store.UpsertAsync([.. items.Select((it, i) => new StoredItem(it.ItemId, it.Text, vectors[i], it.CreatedAt))]);
-            }
-
-            AddToCatalog([.. items.Select(i => i.ItemId)], vectors);
+            return new EncodedItems(outcome, items, []);
         }
 
-        outcome.Offsets.AddRange(next.Select(kv => (settings.ItemsTopic, kv.Key, kv.Value)));
-        return outcome;
+        using (ZesRecMetrics.EncoderSeconds.NewTimer())
+        {
+            return new EncodedItems(outcome, items, await Task.Run(() => Encode(items)));
+        }
+    }
+
+    /// <summary>Upserts encoded items into PostgreSQL, then adds them to the catalogue: from then on they can be recommended.</summary>
+    public async Task<BatchOutcome> StoreAsync(EncodedItems encoded)
+    {
+        if (encoded.Items.Count > 0)
+        {
+            using (ZesRecMetrics.StoreSeconds.WithLabels("items").NewTimer())
+            {
+                await store.UpsertAsync([.. encoded.Items.Select((it, i) => new StoredItem(it.ItemId, it.Text, encoded.Vectors[i], it.CreatedAt))]);
+            }
+
+            AddToCatalog([.. encoded.Items.Select(i => i.ItemId)], encoded.Vectors);
+        }
+
+        return encoded.Outcome;
     }
 
     /// <summary>Adds stored items (startup load) to the catalogue.</summary>

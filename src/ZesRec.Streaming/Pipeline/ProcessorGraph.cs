@@ -14,12 +14,21 @@ namespace ZesRec.Streaming.Pipeline;
 /// </summary>
 public static class ProcessorGraph
 {
+    /// <summary>One asynchronous processing step, one batch at a time.</summary>
+    public static Flow<IReadOnlyList<ConsumeResult<string?, byte[]>>, BatchOutcome, NotUsed> Step(Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, Task<BatchOutcome>> process) =>
+        Flow.Create<IReadOnlyList<ConsumeResult<string?, byte[]>>>().SelectAsync(1, process);
+
+    /// <summary>Two steps; the second of one batch overlaps the first of the next (encoding while storing).</summary>
+    public static Flow<IReadOnlyList<ConsumeResult<string?, byte[]>>, BatchOutcome, NotUsed> Steps<T>(
+        Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, Task<T>> first, Func<T, Task<BatchOutcome>> second) =>
+        Flow.Create<IReadOnlyList<ConsumeResult<string?, byte[]>>>().SelectAsync(1, first).SelectAsync(1, second);
+
     public static IRunnableGraph<(KafkaConsumerControl, Task<Done>)> Build(
         Source<ConsumeResult<string?, byte[]>, KafkaConsumerControl> source,
         string stream,
         int batchSize,
         TimeSpan batchWindow,
-        Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, Task<BatchOutcome>> process,
+        Flow<IReadOnlyList<ConsumeResult<string?, byte[]>>, BatchOutcome, NotUsed> process,
         BatchPublisher publisher,
         BatchPersister persister,
         TimeSpan? tick = null)
@@ -44,7 +53,7 @@ public static class ProcessorGraph
 
                 return b;
             })
-            .SelectAsync(1, process)
+            .Via(process)
             .SelectAsync(1, publisher.PublishAsync)
             .SelectAsync(1, persister.PersistAsync)
             .ToMaterialized(Sink.Ignore<BatchOutcome>(), Keep.Both);

@@ -15,6 +15,7 @@ public sealed class ItemCatalog : IDisposable
     private readonly int dim;
     private readonly Device device;
     private Tensor matrix;
+    private long version;
 
     public ItemCatalog(int dim, Device device, int initialCapacity = 1024)
     {
@@ -35,6 +36,9 @@ public sealed class ItemCatalog : IDisposable
     }
 
     public int Dim => dim;
+
+    /// <summary>Changes with every upsert, so results computed over the catalogue can be cached against it.</summary>
+    public long Version => Interlocked.Read(ref version);
 
     /// <summary>Adds new items and replaces the vectors of known ones; <paramref name="vectors"/> is [n, D].</summary>
     public void Upsert(IReadOnlyList<string> itemIds, Tensor vectors)
@@ -58,6 +62,7 @@ public sealed class ItemCatalog : IDisposable
             using var noGrad = no_grad();
             using var index = tensor(target, device: device);
             matrix.index_copy_(0, index, vectors.to(device));
+            Interlocked.Increment(ref version);
         }
     }
 
