@@ -1,0 +1,336 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using ZesRec.Streaming.Bench;
+using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Storage;
+using ZesRec.Text;
+using EventJson = ZesRec.Streaming.Events.EventJson;
+
+// End-to-end throughput and latency of the streaming processor on this machine, in one run.
+// Usage: dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- [--model DIR] [--datasets DIR]
+//        [--interactions N] [--rate N] [--seconds N] [--scorer-batches N] [--threads N]
+// Needs ZESREC_PG and ZESREC_KAFKA (eval "$(bash infra/dev/stack.sh env)").
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var root = RepoRoot();
+var modelDir = Arg("--model", Path.Combine(root, ".local", "models", "bench-scientific-gru4rec"));
+var datasets = Arg("--datasets", Path.Combine(root, ".local", "datasets"));
+var interactionCount = int.Parse(Arg("--interactions", "100000"), CultureInfo.InvariantCulture);
+var rate = int.Parse(Arg("--rate", "1000"), CultureInfo.InvariantCulture);
+var seconds = int.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture);
+var scorerBatches = int.Parse(Arg("--scorer-batches", "20"), CultureInfo.InvariantCulture);
+var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
+var pg = Environment.GetEnvironmentVariable("ZESREC_PG") ?? throw new InvalidOperationException("ZESREC_PG is not set: eval \"$(bash infra/dev/stack.sh env)\"");
+var bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") ?? throw new InvalidOperationException("ZESREC_KAFKA is not set: eval \"$(bash infra/dev/stack.sh env)\"");
+var command = "dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- " + string.Join(' ', args);
+
+var results = new List<(string Measure, string Value, string Target)>();
+void Result(string measure, string value, string target = "")
+{
+    results.Add((measure, value, target));
+    Console.WriteLine($"  {measure}: {value} {target}");
+}
+
+var startLoad = LoadAverage();
+Console.WriteLine($"load at start: {startLoad}; {Environment.ProcessorCount} cores");
+var data = BenchData.Load(datasets, interactionCount, rate * seconds);
+var texts = data.Items.Select(i => i.Text).ToArray();
+Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
+
+var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "" };
+var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring}, torch threads {processing.Threads}, encoder threads 2, text cache off";
+Console.WriteLine($"processor: {batchSettings}");
+
+// 1b. The encoder alone, called with the processor's item batches, before anything else competes for the cores.
+Console.WriteLine($"[encoder alone] load {LoadAverage()}");
+double encoderRate;
+using (var encoder = TextEncoders.Create("minilm", null, 2))
+{
+    encoder.Encode(texts.Take(64).ToArray());
+    var clock = Stopwatch.StartNew();
+    foreach (var chunk in texts.Chunk(processing.ItemBatchSize))
+    {
+        encoder.Encode(chunk);
+    }
+
+    encoderRate = texts.Length / clock.Elapsed.TotalSeconds;
+}
+
+// A fresh schema and fresh topics, so nothing of an earlier run is loaded or re-read.
+var schema = $"bench_{Guid.NewGuid():N}";
+await using var admin = StoreDataSource.Create(pg);
+await using (var create = admin.CreateCommand($"CREATE SCHEMA \"{schema}\""))
+{
+    await create.ExecuteNonQueryAsync();
+}
+
+var itemsTopic = FreshTopic(bootstrap, "items");
+var interactionsTopic = FreshTopic(bootstrap, "interactions");
+var recsTopic = FreshTopic(bootstrap, "recs");
+var deadTopic = FreshTopic(bootstrap, "dead");
+var options = new ServeOptions
+{
+    ModelDir = modelDir,
+    Kafka = new KafkaOptions
+    {
+        BootstrapServers = bootstrap,
+        GroupId = $"bench.{Guid.NewGuid():N}",
+        InstanceId = "bench",
+        ItemsTopic = itemsTopic[0].Topic,
+        InteractionsTopic = interactionsTopic[0].Topic,
+        RecommendationsTopic = recsTopic[0].Topic,
+        DeadLetterTopic = deadTopic[0].Topic,
+    },
+    Postgres = new PostgresOptions { ConnectionString = pg, Schema = schema },
+    Metrics = new MetricsOptions { Port = 0 },
+    Processing = processing,
+};
+
+var processor = StreamingProcessor.Create(options, Console.Out);
+using var stop = new CancellationTokenSource();
+var run = Task.Run(() => processor.RunAsync(stop.Token));
+try
+{
+    if (!await WaitAsync(() => processor.Ready || run.IsCompleted, TimeSpan.FromSeconds(120)))
+    {
+        throw new TimeoutException("the processor did not become ready within 120 s");
+    }
+
+    Console.WriteLine($"model {processor.Card.ModelVersion}, D = {processor.Card.Config.Dim}, {processor.Card.TextEncoder}");
+    using var producer = new KafkaProducer(KafkaSettings.Create(bootstrap).WithClientId("zesrec-bench"));
+
+    // 1. Item events: first publish until every item is in the in-memory catalogue (encoded, stored, added).
+    Console.WriteLine($"[items] load {LoadAverage()}");
+    var clock = Stopwatch.StartNew();
+    var sends = data.Items.Select(i => producer.ProduceAsync(options.Kafka.ItemsTopic, i.ItemId, EventJson.Serialize(i))).ToArray();
+    var loaded = await WaitAsync(() => processor.Catalog.Count >= data.Items.Count, TimeSpan.FromMinutes(10));
+    var itemSeconds = clock.Elapsed.TotalSeconds;
+    await Task.WhenAll(sends);
+    var itemRate = processor.Catalog.Count / itemSeconds;
+    Result("items end to end", loaded ? $"{itemRate:F0} items/s ({data.Items.Count:N0} in {itemSeconds:F1} s)" : $"timed out: {processor.Catalog.Count:N0} of {data.Items.Count:N0} in {itemSeconds:F0} s", "≥ 900/s");
+    Result("encoder alone (minilm, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
+    Result("items pipeline / encoder alone", $"{itemRate / encoderRate:P0}");
+
+    // 2. Interaction events, as fast as the producer goes: first publish until every one is applied and scored.
+    Console.WriteLine($"[interactions] load {LoadAverage()}");
+    var before = processor.Online.Snapshot().Evaluated;
+    clock.Restart();
+    var interactionSends = data.Throughput.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, i.UserId, EventJson.Serialize(i))).ToArray();
+    var published = clock.Elapsed.TotalSeconds;
+    var applied = await WaitAsync(() => processor.Online.Snapshot().Evaluated - before >= data.Throughput.Count, TimeSpan.FromMinutes(10));
+    var interactionSeconds = clock.Elapsed.TotalSeconds;
+    await Task.WhenAll(interactionSends);
+    var done = processor.Online.Snapshot().Evaluated - before;
+    var interactionRate = done / interactionSeconds;
+    Result("interactions end to end", applied ? $"{interactionRate:F0} interactions/s ({done:N0} in {interactionSeconds:F1} s; producer handed all over in {published:F1} s)" : $"timed out: {done:N0} of {data.Throughput.Count:N0} in {interactionSeconds:F0} s", "≥ 5,000/s");
+
+    // 3. Latency at a fixed offered rate: interaction create time (delivery report) to recommendation create time.
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    Console.WriteLine($"[latency] load {LoadAverage()}");
+    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing);
+    Result($"event → recommendation latency at {offeredRate:F0} interactions/s offered for {seconds} s ({latencies.Length:N0} joined, {missing:N0} missing)",
+        latencies.Length == 0 ? "no recommendations" : $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms", "p99 < 100 ms");
+
+    // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
+    Console.WriteLine($"[scorer alone] load {LoadAverage()}");
+    var (scorerRate, stepShare) = ScorerAlone.Measure(modelDir, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK);
+    Result($"scorer alone (Step + TopK, batches of {processing.InteractionBatchSize} random users)", $"{scorerRate:F0} user updates/s (Step {stepShare:P0} of it)");
+    Result("interactions pipeline / scorer alone", $"{interactionRate / scorerRate:P0}");
+}
+finally
+{
+    await stop.CancelAsync();
+    await run.WaitAsync(TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
+    await processor.DisposeAsync();
+    await using var drop = admin.CreateCommand($"DROP SCHEMA \"{schema}\" CASCADE");
+    await drop.ExecuteNonQueryAsync();
+}
+
+Console.WriteLine();
+Console.WriteLine($"Command: `flock /tmp/zesrec-cpu.lock {command}`  ");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {startLoad}; catalogue {data.Items.Count:N0} items, D = 300; processor: {batchSettings}");
+Console.WriteLine();
+Console.WriteLine("| measure | result | target |");
+Console.WriteLine("|---|---|---|");
+foreach (var (measure, value, target) in results)
+{
+    Console.WriteLine($"| {measure} | {value} | {target} |");
+}
+
+return 0;
+
+static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, out double offeredRate, out int missing)
+{
+    // The development broker keeps ~5 MiB per partition, so recommendations are read while they are written,
+    // from the end of what the throughput phase left.
+    using var reader = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig
+    {
+        BootstrapServers = bootstrap,
+        GroupId = $"bench.read.{Guid.NewGuid():N}",
+        EnableAutoCommit = false,
+        EnablePartitionEof = false,
+    }).Build();
+    reader.Assign(recsTopic.Select(tp => new TopicPartitionOffset(tp, reader.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High)));
+    var recTimes = new Dictionary<(int, long), DateTime>();
+    var readerStop = new CancellationTokenSource();
+    var readerDone = Task.Run(() =>
+    {
+        var idleSince = DateTime.UtcNow;
+        while (!readerStop.IsCancellationRequested || DateTime.UtcNow - idleSince < TimeSpan.FromSeconds(5))
+        {
+            var r = reader.Consume(TimeSpan.FromMilliseconds(100));
+            if (r?.Message is null)
+            {
+                continue;
+            }
+
+            idleSince = DateTime.UtcNow;
+            var rec = EventJson.DeserializeRecommendation(r.Message.Value);
+            lock (recTimes)
+            {
+                recTimes[(rec.SourcePartition, rec.SourceOffset)] = r.Message.Timestamp.UtcDateTime;
+            }
+        }
+    });
+
+    // The interactions are read back too: the delivery report of this client carries no timestamp.
+    var interactionStarts = Enumerable.Range(0, recsTopic.Count)
+        .Select(p => new TopicPartition(interactionsTopic, p))
+        .Select(tp => new TopicPartitionOffset(tp, reader.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High))
+        .ToList();
+
+    // Paced by the wall clock: at every tick, send what is due so far.
+    var sends = new List<Task<DeliveryResult<string?, byte[]>>>(paced.Count);
+    var clock = Stopwatch.StartNew();
+    while (sends.Count < paced.Count)
+    {
+        var due = Math.Min(paced.Count, (int)(clock.Elapsed.TotalSeconds * rate) + 1);
+        while (sends.Count < due)
+        {
+            var i = paced[sends.Count];
+            sends.Add(producer.ProduceAsync(interactionsTopic, i.UserId, EventJson.Serialize(i)));
+        }
+
+        Thread.Sleep(1);
+    }
+
+    offeredRate = paced.Count / clock.Elapsed.TotalSeconds;
+    Task.WaitAll(sends);
+    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+    while (DateTime.UtcNow < deadline && Count() < paced.Count)
+    {
+        Thread.Sleep(100);
+    }
+
+    readerStop.Cancel();
+    readerDone.Wait(TimeSpan.FromSeconds(30));
+    reader.Close();
+    var interactionTimes = new Dictionary<(int, long), DateTime>();
+    using (var back = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig
+    {
+        BootstrapServers = bootstrap,
+        GroupId = $"bench.read.{Guid.NewGuid():N}",
+        EnableAutoCommit = false,
+        EnablePartitionEof = false,
+    }).Build())
+    {
+        back.Assign(interactionStarts);
+        var readDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (interactionTimes.Count < paced.Count && DateTime.UtcNow < readDeadline)
+        {
+            var r = back.Consume(TimeSpan.FromMilliseconds(100));
+            if (r?.Message is not null)
+            {
+                interactionTimes[(r.Partition.Value, r.Offset.Value)] = r.Message.Timestamp.UtcDateTime;
+            }
+        }
+
+        back.Close();
+    }
+
+    var latencies = new List<double>(paced.Count);
+    lock (recTimes)
+    {
+        foreach (var (key, sent) in interactionTimes)
+        {
+            if (recTimes.TryGetValue(key, out var recTime))
+            {
+                latencies.Add((recTime - sent).TotalMilliseconds);
+            }
+        }
+    }
+
+    missing = paced.Count - latencies.Count;
+    latencies.Sort();
+    return [.. latencies];
+
+    int Count()
+    {
+        lock (recTimes)
+        {
+            return recTimes.Count;
+        }
+    }
+}
+
+static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan within)
+{
+    var deadline = DateTime.UtcNow + within;
+    while (!condition())
+    {
+        if (DateTime.UtcNow > deadline)
+        {
+            return false;
+        }
+
+        await Task.Delay(10);
+    }
+
+    return true;
+}
+
+// The development broker has no CreateTopics API; it creates a topic (4 partitions) on the first metadata request naming it.
+static IReadOnlyList<TopicPartition> FreshTopic(string bootstrap, string purpose)
+{
+    var topic = $"bench.{purpose}.{Guid.NewGuid():N}";
+    using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+    while (true)
+    {
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(20)).Topics.SingleOrDefault(t => t.Topic == topic);
+        if (metadata is { Error.IsError: false, Partitions.Count: > 0 })
+        {
+            return [.. metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value)];
+        }
+
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new InvalidOperationException($"topic {topic} was not created: {metadata?.Error}");
+        }
+
+        Thread.Sleep(200);
+    }
+}
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static string RepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ZesRec.Streaming.sln")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
