@@ -28,7 +28,7 @@ public sealed class DemoCommand : ICommand
           --data-root DIR   the shared datasets (default ../shared/data)
           --source NAME     source dataset folder under the data root, RecBole format (default amazon2018-scientific)
           --target NAME     target dataset folder under the data root, ReChorus format (default amazon2014-office)
-          --variant NAME    gru4rec (default), tcn or hrnn
+          --variant NAME    tcn (default: the best zero-shot variant in docs/results.md), gru4rec or hrnn
           --epochs N        training epochs for a new model (default 3; the paper trains up to 20)
           --retrain         train even when a model for this source and variant exists
           --rate N          replayed interactions per second (default 0: as fast as possible)
@@ -43,7 +43,7 @@ public sealed class DemoCommand : ICommand
         var dataRoot = args.Get("data-root", Path.Combine("..", "shared", "data"));
         var sourceName = args.Get("source", "amazon2018-scientific");
         var targetName = args.Get("target", "amazon2014-office");
-        var variant = UserEncoderVariants.Parse(args.Get("variant", "gru4rec"));
+        var variant = UserEncoderVariants.Parse(args.Get("variant", "tcn"));
         var epochs = args.GetInt("epochs", 3);
         var retrain = args.GetFlag("retrain");
         var rate = args.GetInt("rate", 0);
