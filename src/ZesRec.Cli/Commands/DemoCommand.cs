@@ -149,7 +149,7 @@ public sealed class DemoCommand : ICommand
         PrintSamples(kafka, options.Kafka.RecommendationsTopic, target, texts);
         var (finalNdcg, finalRecall, evaluated) = processor.Online.Snapshot();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\nOnline metrics over {evaluated:N0} interactions of {target.UserCount:N0} unseen users ({target.Items.Count:N0} unseen items):\n  NDCG@20   {finalNdcg:F4}\n  Recall@20 {finalRecall:F4}\n(each interaction scored against the recommendation the user held just before it; random ranking gives Recall@20 ≈ {20.0 / target.Items.Count:F4})"));
+            $"\nOnline metrics over {evaluated:N0} interactions of the unseen target domain ({target.UserCount:N0} users, {target.Items.Count:N0} items, none seen in training):\n  NDCG@20   {finalNdcg:F4}\n  Recall@20 {finalRecall:F4}\n(each interaction scored against the recommendation the user held just before it; random ranking gives Recall@20 ≈ {20.0 / target.Items.Count:F4})"));
         return 0;
     }
 
