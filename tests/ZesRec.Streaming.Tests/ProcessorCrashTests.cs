@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using Npgsql;
+using ZesRec.Data.Import;
+using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Tests.Fixtures;
+using Xunit.Abstractions;
+using EventJson = ZesRec.Streaming.Events.EventJson;
+
+namespace ZesRec.Streaming.Tests;
+
+/// <summary>
+/// The processor as a real process (`zesrec serve`), killed with SIGKILL at random moments and restarted, must end
+/// exactly where an uninterrupted run ends: every interaction applied once, every recommendation published.
+/// </summary>
+[Collection(ProcessorCollection.Name)]
+public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
+{
+    private const int Interactions = 20_000;
+    private const int Kills = 10;
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Processor_killed_ten_times_should_end_with_the_states_of_an_uninterrupted_run()
+    {
+        // Given 20,000 real Office interactions (all users and items unseen by the model) in two deployments
+        var office = DatasetImporters.Import("rechorus", RepoPaths.SharedData("amazon2014-office"), "office").Dataset;
+        var interactions = office.Interactions.OrderBy(i => i.OrderKey).Take(Interactions).ToList();
+        await using var steady = await postgres.CreateSchemaAsync("crash_steady");
+        await using var crashed = await postgres.CreateSchemaAsync("crash_killed");
+        var steadyTopics = Topics.Fresh(kafka);
+        var crashedTopics = Topics.Fresh(kafka);
+        using var producer = new KafkaProducer(kafka.Settings("crash-producer"));
+        foreach (var t in new[] { steadyTopics, crashedTopics })
+        {
+            await ProcessorHarness.PublishItemsAsync(producer, t.Items, office.Items);
+            await ProcessorHarness.PublishInteractionsAsync(producer, t.Interactions, interactions);
+        }
+
+        // When one deployment runs uninterrupted in process
+        var steadyOptions = harness.Options(kafka.Bootstrap, postgres.ConnectionString, steady.Name, steadyTopics, KafkaService.FreshGroup("steady"));
+        steadyOptions.Processing.TopK = 5;
+        await using (var processor = StreamingProcessor.Create(steadyOptions, TextWriter.Null))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = Task.Run(() => processor.RunAsync(stop.Token));
+            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(steady.DataSource, steadyTopics.Interactions) == Interactions, Patience));
+            await stop.CancelAsync();
+            await run;
+        }
+
+        // And the other runs as `zesrec serve` processes, killed with SIGKILL at random moments
+        var group = KafkaService.FreshGroup("killed");
+        var random = new Random(7);
+        var progress = new List<long>();
+        for (var kill = 0; kill < Kills; kill++)
+        {
+            using var serve = StartServe(crashed.Name, crashedTopics, group);
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(4_000, 9_000)));
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+            progress.Add(OffsetSum(crashed.DataSource, crashedTopics.Interactions));
+        }
+
+        using (var last = StartServe(crashed.Name, crashedTopics, group))
+        {
+            var done = await Eventually.HoldsAsync(() => OffsetSum(crashed.DataSource, crashedTopics.Interactions) == Interactions, Patience);
+            last.Kill(entireProcessTree: true);
+            await last.WaitForExitAsync();
+            Assert.True(done, $"stored offsets reached {OffsetSum(crashed.DataSource, crashedTopics.Interactions)} of {Interactions}");
+        }
+
+        output.WriteLine($"applied interactions after each kill: {string.Join(", ", progress)}");
+
+        // Then the users' states, histories and counts equal the uninterrupted run's: each interaction applied once
+        var a = await StatesAsync(steady.DataSource);
+        var b = await StatesAsync(crashed.DataSource);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        Assert.Equal(Interactions, b.Values.Sum(r => r.Interactions));
+        foreach (var (user, row) in a)
+        {
+            Assert.Equal(row.History, b[user].History);
+            Assert.Equal(row.Interactions, b[user].Interactions);
+            Assert.True(row.State.Zip(b[user].State).All(p => Math.Abs(p.First - p.Second) < 1e-4), $"state of {user} differs");
+        }
+
+        // And every recommendation of the uninterrupted run was published at least once (some more than once)
+        var steadyIds = ReadRecommendationIds(steadyTopics.Recommendations, Interactions);
+        var crashedIds = ReadRecommendationIds(crashedTopics.Recommendations, Interactions);
+        var expected = steadyIds.Select(id => id.Replace(steadyTopics.Interactions, crashedTopics.Interactions, StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(Interactions, expected.Count);
+        Assert.Empty(expected.Except(crashedIds));
+        output.WriteLine($"recommendations published: {crashedIds.Count} for {Interactions} interactions ({crashedIds.Count - crashedIds.Distinct().Count()} repeated)");
+        Assert.True(progress.Count(p => p > 0 && p < Interactions) >= 3, "the kills did not land mid-stream: " + string.Join(", ", progress));
+    }
+
+    private Process StartServe(string schema, Topics topics, string group)
+    {
+        var cli = Path.Combine(RepoPaths.Root, "src", "ZesRec.Cli", "bin", BuildConfiguration, "net10.0", "linux-x64", "zesrec.dll");
+        Assert.True(File.Exists(cli), $"{cli} not built: build the solution first");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+                 {
+                     cli, "serve", "--model", harness.ModelDir, "--bootstrap", kafka.Bootstrap, "--group", group, "--instance", "crash",
+                     "--pg", postgres.ConnectionString, "--pg-schema", schema, "--metrics-port", "0", "--top-k", "5", "--device", "cpu", "--threads", "1",
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ZESREC_Kafka__ItemsTopic"] = topics.Items;
+        start.Environment["ZESREC_Kafka__InteractionsTopic"] = topics.Interactions;
+        start.Environment["ZESREC_Kafka__RecommendationsTopic"] = topics.Recommendations;
+        start.Environment["ZESREC_Kafka__DeadLetterTopic"] = topics.DeadLetter;
+        start.Environment["ZESREC_Processing__TextCache"] = ProcessorHarness.TextCache;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { };
+        process.ErrorDataReceived += (_, e) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static string BuildConfiguration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    /// <summary>Every recommendation id on the topic, read until each partition reports its end.</summary>
+    private List<string> ReadRecommendationIds(string topic, int atLeast)
+    {
+        var config = new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = kafka.Bootstrap,
+            GroupId = KafkaService.FreshGroup("read-crash"),
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        };
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<string?, byte[]>(config).Build();
+        consumer.Subscribe(topic);
+        var ids = new List<string>();
+        var ended = new HashSet<int>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline && (ids.Count < atLeast || ended.Count < 4))
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (r is null)
+            {
+                continue;
+            }
+
+            if (r.IsPartitionEOF)
+            {
+                ended.Add(r.Partition.Value);
+                continue;
+            }
+
+            ended.Remove(r.Partition.Value);
+            ids.Add(EventJson.DeserializeRecommendation(r.Message.Value).EventId);
+        }
+
+        consumer.Close();
+        return ids;
+    }
+
+    /// <summary>Interactions applied so far (0 before the processor has created its tables).</summary>
+    private static long OffsetSum(NpgsqlDataSource dataSource, string topic)
+    {
+        try
+        {
+            return StoredOffsetSum(dataSource, topic);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
+    private static long StoredOffsetSum(NpgsqlDataSource dataSource, string topic)
+    {
+        using var command = dataSource.CreateCommand("SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = $1");
+        command.Parameters.AddWithValue(topic);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
+    {
+        var result = new Dictionary<string, (float[], string[], long)>();
+        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetString(0)] = (reader.GetFieldValue<float[]>(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3));
+        }
+
+        return result;
+    }
+}
