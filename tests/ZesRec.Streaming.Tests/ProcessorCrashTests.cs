@@ -44,7 +44,7 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
         {
             using var stop = new CancellationTokenSource();
             var run = Task.Run(() => processor.RunAsync(stop.Token));
-            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(steady.DataSource, steadyTopics.Interactions) == Interactions, Patience));
+            Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(steady.DataSource, steadyTopics.Interactions) == Interactions, Patience));
             await stop.CancelAsync();
             await run;
         }
@@ -59,22 +59,22 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(4_000, 9_000)));
             serve.Kill(entireProcessTree: true);
             await serve.WaitForExitAsync();
-            progress.Add(OffsetSum(crashed.DataSource, crashedTopics.Interactions));
+            progress.Add(ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions));
         }
 
         using (var last = StartServe(crashed.Name, crashedTopics, group))
         {
-            var done = await Eventually.HoldsAsync(() => OffsetSum(crashed.DataSource, crashedTopics.Interactions) == Interactions, Patience);
+            var done = await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions) == Interactions, Patience);
             last.Kill(entireProcessTree: true);
             await last.WaitForExitAsync();
-            Assert.True(done, $"stored offsets reached {OffsetSum(crashed.DataSource, crashedTopics.Interactions)} of {Interactions}");
+            Assert.True(done, $"stored offsets reached {ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions)} of {Interactions}");
         }
 
         output.WriteLine($"applied interactions after each kill: {string.Join(", ", progress)}");
 
         // Then the users' states, histories and counts equal the uninterrupted run's: each interaction applied once
-        var a = await StatesAsync(steady.DataSource);
-        var b = await StatesAsync(crashed.DataSource);
+        var a = await ProcessorStore.StatesAsync(steady.DataSource);
+        var b = await ProcessorStore.StatesAsync(crashed.DataSource);
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         Assert.Equal(Interactions, b.Values.Sum(r => r.Interactions));
         foreach (var (user, row) in a)
@@ -164,38 +164,5 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
 
         consumer.Close();
         return ids;
-    }
-
-    /// <summary>Interactions applied so far (0 before the processor has created its tables).</summary>
-    private static long OffsetSum(NpgsqlDataSource dataSource, string topic)
-    {
-        try
-        {
-            return StoredOffsetSum(dataSource, topic);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;
-        }
-    }
-
-    private static long StoredOffsetSum(NpgsqlDataSource dataSource, string topic)
-    {
-        using var command = dataSource.CreateCommand("SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = $1");
-        command.Parameters.AddWithValue(topic);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
-    {
-        var result = new Dictionary<string, (float[], string[], long)>();
-        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states");
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            result[reader.GetString(0)] = (reader.GetFieldValue<float[]>(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3));
-        }
-
-        return result;
     }
 }

@@ -76,7 +76,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
         {
             Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
             await ProcessorHarness.PublishInteractionsAsync(producer, steadyTopics.Interactions, harness.Target.Interactions);
-            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(steady.DataSource, steadyTopics.Interactions) == total, Patience));
+            Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(steady.DataSource, steadyTopics.Interactions) == total, Patience));
         }
 
         // And the other is stopped part way through the interactions, then started again
@@ -85,18 +85,18 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
         {
             Assert.True(await Eventually.HoldsAsync(() => first.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
             await ProcessorHarness.PublishInteractionsAsync(producer, restartedTopics.Interactions, harness.Target.Interactions.Take(total / 2));
-            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(restarted.DataSource, restartedTopics.Interactions) >= total / 4, Patience));
+            Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(restarted.DataSource, restartedTopics.Interactions) >= total / 4, Patience));
         }
 
         await ProcessorHarness.PublishInteractionsAsync(producer, restartedTopics.Interactions, harness.Target.Interactions.Skip(total / 2));
         await using (var second = await Running.StartAsync(restartedOptions))
         {
-            Assert.True(await Eventually.HoldsAsync(() => OffsetSum(restarted.DataSource, restartedTopics.Interactions) == total, Patience));
+            Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(restarted.DataSource, restartedTopics.Interactions) == total, Patience));
         }
 
         // Then both hold the same users with the same histories, counts and states
-        var a = await StatesAsync(steady.DataSource);
-        var b = await StatesAsync(restarted.DataSource);
+        var a = await ProcessorStore.StatesAsync(steady.DataSource);
+        var b = await ProcessorStore.StatesAsync(restarted.DataSource);
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         foreach (var (user, row) in a)
         {
@@ -181,26 +181,6 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
     {
         await using var command = dataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static long OffsetSum(NpgsqlDataSource dataSource, string topic)
-    {
-        using var command = dataSource.CreateCommand("SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = $1");
-        command.Parameters.AddWithValue(topic);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
-    {
-        var result = new Dictionary<string, (float[], string[], long)>();
-        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states");
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            result[reader.GetString(0)] = (reader.GetFieldValue<float[]>(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3));
-        }
-
-        return result;
     }
 
     /// <summary>A processor running in the background until disposed.</summary>

@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace ZesRec.Streaming.Tests.Fixtures;
+
+/// <summary>Reads what a processor made durable in its PostgreSQL schema.</summary>
+internal static class ProcessorStore
+{
+    /// <summary>Interactions applied so far: the stored next offsets summed (0 before the tables exist).</summary>
+    public static long OffsetSum(NpgsqlDataSource dataSource, string topic)
+    {
+        try
+        {
+            using var command = dataSource.CreateCommand("SELECT coalesce(sum(next_offset), 0) FROM input_offsets WHERE topic = $1");
+            command.Parameters.AddWithValue(topic);
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
+    public static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
+    {
+        var result = new Dictionary<string, (float[], string[], long)>();
+        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetString(0)] = (reader.GetFieldValue<float[]>(1), reader.GetFieldValue<string[]>(2), reader.GetInt64(3));
+        }
+
+        return result;
+    }
+}
