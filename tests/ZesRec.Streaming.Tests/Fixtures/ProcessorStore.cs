@@ -20,6 +20,20 @@ internal static class ProcessorStore
         }
     }
 
+    /// <summary>Items stored in the schema (0 before the tables exist).</summary>
+    public static long ItemCount(NpgsqlDataSource dataSource)
+    {
+        try
+        {
+            using var command = dataSource.CreateCommand("SELECT count(*) FROM items");
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
     public static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
     {
         var result = new Dictionary<string, (float[], string[], long)>();
