@@ -49,7 +49,7 @@ internal sealed class EmbeddingCacheFile : IDisposable
         }
         catch (IOException e)
         {
-            throw new IOException($"Embedding cache {path} is in use by another process: {e.Message}", e);
+            throw new CacheInUseException(path, e);
         }
 
         try

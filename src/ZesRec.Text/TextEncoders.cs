@@ -21,7 +21,7 @@ public static class TextEncoders
         {
             return new CachedTextEncoder(encoder, cacheDir);
         }
-        catch (IOException e) when (e.Message.Contains("in use", StringComparison.Ordinal))
+        catch (CacheInUseException e)
         {
             // The cache only saves time: a second process (a trainer beside a server, parallel test runs)
             // encodes without it rather than failing.

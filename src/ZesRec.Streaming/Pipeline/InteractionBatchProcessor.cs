@@ -30,8 +30,6 @@ public sealed class InteractionBatchProcessor(
     private string[]? dummyRecommendation;
     private long dummyCatalogVersion = -1;
 
-    public int Pending => pending.Count;
-
     public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
     {
         if (batch.Count == 0 && pending.Count == 0)

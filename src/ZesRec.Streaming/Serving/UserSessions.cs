@@ -22,8 +22,6 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
 
     public bool Owns(int partition) => owned.Contains(partition);
 
-    public IReadOnlyCollection<int> OwnedPartitions => owned;
-
     public UserSession? Find(string userId) => sessions.GetValueOrDefault(userId);
 
     public void Add(UserSession session) => sessions[session.UserId] = session;
