@@ -113,17 +113,34 @@ public sealed class DemoCommand : ICommand
         }
 
         using var producer = new KafkaProducer(KafkaSettings.Create(kafka).WithClientId("zesrec-demo-replay"));
-        var replayer = new DatasetReplayer(producer, new ReplayOptions
+        DatasetReplayer Replayer(bool items) => new(producer, new ReplayOptions
         {
             ItemsTopic = options.Kafka.ItemsTopic,
             InteractionsTopic = options.Kafka.InteractionsTopic,
+            PublishItems = items,
+            PublishInteractions = !items,
             Rate = rate > 0 ? rate : null,
             Limit = limit > 0 ? limit : null,
         });
+
+        // Items first, and interactions only once the catalogue holds them: on a fresh machine encoding takes
+        // longer than an interaction may wait for its item, and those that wait too long are dead-lettered.
         var clock = Stopwatch.StartNew();
-        var replay = replayer.ReplayAsync(target, null, cancellationToken);
-        var bar = new ProgressBar("stream");
-        while (processor.Online.Snapshot().Evaluated < replayed && clock.Elapsed < TimeSpan.FromMinutes(20))
+        var items = await Replayer(items: true).ReplayAsync(target, null, cancellationToken);
+        var bar = new ProgressBar("items ");
+        while (processor.Catalog.Count < target.Items.Count && !serving.IsCompleted)
+        {
+            bar.Update((double)processor.Catalog.Count / target.Items.Count, $"{processor.Catalog.Count:N0}/{target.Items.Count:N0} items encoded and stored");
+            await Task.Delay(250, cancellationToken);
+        }
+
+        bar.Done();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {items.ItemsPublished:N0} items encoded and stored in {clock.Elapsed.TotalSeconds:F1} s"));
+        clock.Restart();
+        var replay = Replayer(items: false).ReplayAsync(target, null, cancellationToken);
+        bar = new ProgressBar("stream");
+        var last = (Done: -1L, At: TimeSpan.Zero);
+        while (processor.Online.Snapshot().Evaluated < replayed && clock.Elapsed - last.At < TimeSpan.FromMinutes(1))
         {
             if (serving.IsCompleted)
             {
@@ -132,15 +149,22 @@ public sealed class DemoCommand : ICommand
             }
 
             var (ndcg, recall, done) = processor.Online.Snapshot();
+            if (done != last.Done)
+            {
+                last = (done, clock.Elapsed);
+            }
+
             bar.Update((double)done / replayed, string.Create(CultureInfo.InvariantCulture,
-                $"{done:N0}/{replayed:N0} interactions  {done / clock.Elapsed.TotalSeconds:N0}/s  catalogue {processor.Catalog.Count:N0}  NDCG@20 {ndcg:F4}  Recall@20 {recall:F4}"));
+                $"{done:N0}/{replayed:N0} interactions  {done / clock.Elapsed.TotalSeconds:N0}/s  NDCG@20 {ndcg:F4}  Recall@20 {recall:F4}"));
             await Task.Delay(250, cancellationToken);
         }
 
         bar.Done();
         var report = await replay;
+        var recommended = processor.Online.Snapshot().Evaluated;
+        var stalled = recommended < replayed ? $" (no progress for a minute: see the dead-letter topic {options.Kafka.DeadLetterTopic} and /metrics)" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    replayed {report.ItemsPublished:N0} items and {report.InteractionsPublished:N0} interactions; all recommended in {clock.Elapsed.TotalSeconds:F1} s"));
+            $"    replayed {report.InteractionsPublished:N0} interactions; {recommended:N0} recommended in {clock.Elapsed.TotalSeconds:F1} s{stalled}"));
         await stop.CancelAsync();
         await serving;
 
