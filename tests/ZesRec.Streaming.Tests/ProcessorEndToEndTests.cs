@@ -17,7 +17,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
         // Given a processor serving the unseen tiny Office domain
         await using var schema = await postgres.CreateSchemaAsync("e2e");
         var topics = Topics.Fresh(kafka);
-        await using var run = await Running.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("e2e")));
+        await using var run = await RunningProcessor.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("e2e")));
         using var producer = new KafkaProducer(kafka.Settings("e2e-producer"));
 
         // When the target's items, then its interactions, are replayed
@@ -72,7 +72,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
 
         // When one processor runs straight through
         var steadyOptions = harness.Options(kafka.Bootstrap, postgres.ConnectionString, steady.Name, steadyTopics, KafkaService.FreshGroup("steady"));
-        await using (var run = await Running.StartAsync(steadyOptions))
+        await using (var run = await RunningProcessor.StartAsync(steadyOptions))
         {
             Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
             await ProcessorHarness.PublishInteractionsAsync(producer, steadyTopics.Interactions, harness.Target.Interactions);
@@ -81,7 +81,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
 
         // And the other is stopped part way through the interactions, then started again
         var restartedOptions = harness.Options(kafka.Bootstrap, postgres.ConnectionString, restarted.Name, restartedTopics, KafkaService.FreshGroup("restarted"));
-        await using (var first = await Running.StartAsync(restartedOptions))
+        await using (var first = await RunningProcessor.StartAsync(restartedOptions))
         {
             Assert.True(await Eventually.HoldsAsync(() => first.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
             await ProcessorHarness.PublishInteractionsAsync(producer, restartedTopics.Interactions, harness.Target.Interactions.Take(total / 2));
@@ -89,7 +89,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
         }
 
         await ProcessorHarness.PublishInteractionsAsync(producer, restartedTopics.Interactions, harness.Target.Interactions.Skip(total / 2));
-        await using (var second = await Running.StartAsync(restartedOptions))
+        await using (var second = await RunningProcessor.StartAsync(restartedOptions))
         {
             Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(restarted.DataSource, restartedTopics.Interactions) == total, Patience));
         }
@@ -119,7 +119,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
         // Given a running processor with its catalogue loaded
         await using var schema = await postgres.CreateSchemaAsync("dlq");
         var topics = Topics.Fresh(kafka);
-        await using var run = await Running.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("dlq")));
+        await using var run = await RunningProcessor.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("dlq")));
         using var producer = new KafkaProducer(kafka.Settings("dlq-producer"));
         await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
         Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
@@ -158,7 +158,7 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
             var topics = Topics.Fresh(kafka);
             var options = harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("scoring"));
             options.Processing.Scoring = scoring;
-            await using var run = await Running.StartAsync(options);
+            await using var run = await RunningProcessor.StartAsync(options);
             using var producer = new KafkaProducer(kafka.Settings("scoring-producer"));
             await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
             Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
@@ -181,32 +181,5 @@ public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService p
     {
         await using var command = dataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A processor running in the background until disposed.</summary>
-    private sealed class Running : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource stop = new();
-        private Task run = Task.CompletedTask;
-
-        private Running(StreamingProcessor processor) => Processor = processor;
-
-        public StreamingProcessor Processor { get; }
-
-        public static async Task<Running> StartAsync(ServeOptions options)
-        {
-            var running = new Running(StreamingProcessor.Create(options, TextWriter.Null));
-            running.run = Task.Run(() => running.Processor.RunAsync(running.stop.Token));
-            Assert.True(await Eventually.HoldsAsync(() => running.Processor.Ready || running.run.IsCompleted, Patience), "processor never became ready");
-            return running;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await run;
-            await Processor.DisposeAsync();
-            stop.Dispose();
-        }
     }
 }

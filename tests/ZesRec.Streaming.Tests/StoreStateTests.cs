@@ -98,5 +98,6 @@ public sealed class StoreStateTests(PostgresService postgres)
         Assert.Equal(want.History, got.History);
         Assert.Equal(want.LastOrder, got.LastOrder);
         Assert.Equal(want.Interactions, got.Interactions);
+        Assert.Equal(want.LastKey, got.LastKey);
     }
 }

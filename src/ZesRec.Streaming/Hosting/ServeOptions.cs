@@ -87,6 +87,13 @@ public sealed class ProcessingOptions
     [Range(0, 3_600_000)]
     public int UnknownItemWaitMs { get; set; } = 5000;
 
+    /// <summary>
+    /// Longest item text accepted, in characters (code points); longer ones are dead-lettered as too_large. The
+    /// schema allows 8,192; a lower limit keeps the encoder's work per item bounded.
+    /// </summary>
+    [Range(1, 8192)]
+    public int MaxTextLength { get; set; } = 8192;
+
     /// <summary>Items seen per user kept (and excluded from recommendations).</summary>
     [Range(1, 1_000_000)]
     public int MaxHistory { get; set; } = 10_000;

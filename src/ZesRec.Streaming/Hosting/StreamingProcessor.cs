@@ -135,7 +135,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         await StoreSchema.EnsureAsync(dataSource, card.Config.Dim, cancellationToken);
         var items = new ItemStore(dataSource);
         var states = new StateStore(dataSource);
-        var parser = new EventParser(clock: clock);
+        var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
         var settings = new PipelineSettings(
             options.Kafka.ItemsTopic, options.Kafka.InteractionsTopic, options.Kafka.RecommendationsTopic, options.Kafka.DeadLetterTopic,
             card.ModelVersion, options.Processing.TopK, options.Processing.MaxHistory, TimeSpan.FromMilliseconds(options.Processing.UnknownItemWaitMs));

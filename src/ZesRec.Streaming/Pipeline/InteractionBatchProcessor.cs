@@ -142,8 +142,25 @@ public sealed class InteractionBatchProcessor(
 
         while (order.Count > 0)
         {
-            var wave = order.Select(u => queues[u].Dequeue()).ToList();
+            var wave = new List<Work>(order.Count);
+            foreach (var w in order.Select(u => queues[u].Dequeue()))
+            {
+                if (OutOfSequence(w, now) is { } rejected)
+                {
+                    outcome.Messages.Add(rejected);
+                }
+                else
+                {
+                    wave.Add(w);
+                }
+            }
+
             order.RemoveAll(u => queues[u].Count == 0);
+            if (wave.Count == 0)
+            {
+                continue;
+            }
+
             var users = SessionsFor(wave);
 
             foreach (var (w, session) in wave.Zip(users))
@@ -160,6 +177,7 @@ public sealed class InteractionBatchProcessor(
                 users[i].State = next[i];
                 users[i].Remember(wave[i].Event.ItemId, settings.MaxHistory);
                 users[i].LastOffset = wave[i].Record.Offset.Value;
+                users[i].LastKey = wave[i].Event.OrderKey;
                 users[i].Interactions++;
                 dirty[users[i].UserId] = users[i];
             }
@@ -179,6 +197,41 @@ public sealed class InteractionBatchProcessor(
         ZesRecMetrics.UsersInMemory.Set(sessions.Count);
         outcome.States.AddRange(dirty.Values.Select(UserSessions.ToRow));
     }
+
+    /// <summary>
+    /// A dead letter for an interaction that would break its user's order (older than the last applied one) or
+    /// repeats it (same item at the same time or position); null when it may be applied. Checked wave by wave, so
+    /// an interaction is compared with the one applied just before it, also within one batch.
+    /// </summary>
+    private Outgoing? OutOfSequence(Work w, DateTimeOffset now)
+    {
+        if (sessions.Find(w.Event.UserId) is not { LastKey: { } last } session)
+        {
+            return null;
+        }
+
+        var key = w.Event.OrderKey;
+        if (key < last)
+        {
+            return DeadLetters.For(w.Record, ReasonCodes.OutOfOrder,
+                $"interaction of user '{w.Event.UserId}' at {Describe(w.Event, key)} is older than the user's last applied interaction at {Describe(w.Event, last)}; "
+                + "a user's interactions are applied in time order, so publish them in order (keyed by user id)",
+                settings.DeadLetterTopic, now);
+        }
+
+        if (key == last && session.History.Count > 0 && session.History[^1] == w.Event.ItemId)
+        {
+            return DeadLetters.For(w.Record, ReasonCodes.Duplicate,
+                $"user '{w.Event.UserId}' already interacted with item '{w.Event.ItemId}' at {Describe(w.Event, key)} (applied from offset {session.LastOffset}); "
+                + "the repeated event was not applied again",
+                settings.DeadLetterTopic, now);
+        }
+
+        return null;
+    }
+
+    private static string Describe(InteractionOccurred e, long key) =>
+        e.Timestamp is null ? $"position {key}" : DateTimeOffset.FromUnixTimeSeconds(key).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The sessions of a wave's users; new users start from the dummy item, all in one batched step. Their

@@ -35,7 +35,7 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
             var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
             foreach (var row in stored.States)
             {
-                var session = new UserSession(row.UserId, row.Partition, row.State) { LastOffset = row.LastOrder, Interactions = row.Interactions };
+                var session = new UserSession(row.UserId, row.Partition, row.State) { LastOffset = row.LastOrder, Interactions = row.Interactions, LastKey = row.LastKey };
                 foreach (var item in row.History)
                 {
                     session.History.Add(item);
@@ -82,5 +82,5 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
     }
 
     public static UserStateRow ToRow(UserSession s) =>
-        new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions);
+        new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions, s.LastKey);
 }

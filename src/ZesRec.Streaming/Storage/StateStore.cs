@@ -20,11 +20,12 @@ public sealed class StateStore
         """;
 
     private const string UpsertStateSql = """
-        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, now())
+        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, last_key, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, now())
         ON CONFLICT (user_id) DO UPDATE
         SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history,
-            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, updated_at = EXCLUDED.updated_at
+            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, last_key = EXCLUDED.last_key,
+            updated_at = EXCLUDED.updated_at
         """;
 
     private const string CreateStagingSql = """
@@ -34,23 +35,25 @@ public sealed class StateStore
             state        real[] NOT NULL,
             history      text[] NOT NULL,
             last_order   bigint NOT NULL,
-            interactions bigint NOT NULL
+            interactions bigint NOT NULL,
+            last_key     bigint
         ) ON COMMIT DROP
         """;
 
     private const string CopyStatesSql =
-        "COPY user_states_staging (user_id, partition, state, history, last_order, interactions) FROM STDIN (FORMAT BINARY)";
+        "COPY user_states_staging (user_id, partition, state, history, last_order, interactions, last_key) FROM STDIN (FORMAT BINARY)";
 
     private const string MergeStatesSql = """
-        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, updated_at)
-        SELECT user_id, partition, state, history, last_order, interactions, now() FROM user_states_staging
+        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, last_key, updated_at)
+        SELECT user_id, partition, state, history, last_order, interactions, last_key, now() FROM user_states_staging
         ON CONFLICT (user_id) DO UPDATE
         SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history,
-            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, updated_at = EXCLUDED.updated_at
+            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, last_key = EXCLUDED.last_key,
+            updated_at = EXCLUDED.updated_at
         """;
 
     private const string LoadStatesSql = """
-        SELECT user_id, partition, state, history, last_order, interactions
+        SELECT user_id, partition, state, history, last_order, interactions, last_key
         FROM user_states
         WHERE partition = ANY($1)
         ORDER BY user_id
@@ -130,7 +133,8 @@ public sealed class StateStore
                     reader.GetFieldValue<float[]>(2),
                     reader.GetFieldValue<string[]>(3),
                     reader.GetInt64(4),
-                    reader.GetInt64(5)));
+                    reader.GetInt64(5),
+                    reader.IsDBNull(6) ? null : reader.GetInt64(6)));
             }
         }
 
@@ -200,6 +204,7 @@ public sealed class StateStore
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = state.History });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.LastOrder });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Interactions });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)state.LastKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             batch.BatchCommands.Add(command);
         }
 
@@ -224,6 +229,14 @@ public sealed class StateStore
                 await writer.WriteAsync(state.History, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(state.LastOrder, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(state.Interactions, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                if (state.LastKey is { } key)
+                {
+                    await writer.WriteAsync(key, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);

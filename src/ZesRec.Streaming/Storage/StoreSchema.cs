@@ -27,8 +27,11 @@ public static class StoreSchema
             history      text[] NOT NULL,
             last_order   bigint NOT NULL,
             interactions bigint NOT NULL CHECK (interactions >= 0),
+            last_key     bigint,
             updated_at   timestamptz NOT NULL DEFAULT now()
         );
+        -- Stores made before the order key was kept: the column is added, empty (no order check for old users).
+        ALTER TABLE user_states ADD COLUMN IF NOT EXISTS last_key bigint;
         CREATE INDEX IF NOT EXISTS user_states_partition_idx ON user_states (partition);
         CREATE TABLE IF NOT EXISTS input_offsets (
             topic       text NOT NULL,

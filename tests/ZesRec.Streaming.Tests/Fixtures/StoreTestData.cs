@@ -35,7 +35,8 @@ internal static class StoreTestData
             RandomVector(random, dimension),
             [.. Enumerable.Range(0, i % 5).Select(j => $"item-{random.Next(1000)}-{j}")],
             1_700_000_000_000L + i,
-            i % 5))];
+            i % 5,
+            i % 7 == 0 ? null : 1_500_000_000L + i))];
     }
 
     public static float Dot(float[] a, float[] b)
