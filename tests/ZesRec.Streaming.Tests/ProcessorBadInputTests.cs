@@ -65,13 +65,7 @@ public sealed class ProcessorBadInputTests(KafkaService kafka, PostgresService p
             Assert.True(a.Items.Zip(b.Items).All(p => Math.Abs(p.First.Score - p.Second.Score) < 1e-4), $"scores of interaction {i} differ");
         }
 
-        Assert.Equal(clean.States.Keys.Order(), dirty.States.Keys.Order());
-        foreach (var (user, row) in clean.States)
-        {
-            Assert.Equal(row.History, dirty.States[user].History);
-            Assert.Equal(row.Interactions, dirty.States[user].Interactions);
-            Assert.True(row.State.Zip(dirty.States[user].State).All(p => Math.Abs(p.First - p.Second) < 1e-4), $"state of {user} differs");
-        }
+        ProcessorStore.AssertSameStates(clean.States, dirty.States);
     }
 
     private async Task<Served> ServeAsync(string name, List<BadEventMix.Planned> items, List<BadEventMix.Planned> interactions, KafkaProducer producer)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using ZesRec.Data.Import;
 using ZesRec.Streaming.Hosting;
@@ -59,7 +58,7 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
         var progress = new List<long>();
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var serve = StartServe(crashed.Name, crashedTopics, group);
+            using var serve = ServeProcess.Start(harness, kafka.Bootstrap, postgres.ConnectionString, crashed.Name, crashedTopics, group, "crash");
             if (kill == 0)
             {
                 Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.ItemCount(crashed.DataSource) == office.Items.Count, Patience));
@@ -67,16 +66,14 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(4_000, 9_000)));
-            serve.Kill(entireProcessTree: true);
-            await serve.WaitForExitAsync();
+            await serve.KillAsync();
             progress.Add(ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions));
         }
 
-        using (var last = StartServe(crashed.Name, crashedTopics, group))
+        using (var last = ServeProcess.Start(harness, kafka.Bootstrap, postgres.ConnectionString, crashed.Name, crashedTopics, group, "crash"))
         {
             var done = await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions) == Interactions, Patience);
-            last.Kill(entireProcessTree: true);
-            await last.WaitForExitAsync();
+            await last.KillAsync();
             Assert.True(done, $"stored offsets reached {ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions)} of {Interactions}");
         }
 
@@ -85,94 +82,16 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
         // Then the users' states, histories and counts equal the uninterrupted run's: each interaction applied once
         var a = await ProcessorStore.StatesAsync(steady.DataSource);
         var b = await ProcessorStore.StatesAsync(crashed.DataSource);
-        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        ProcessorStore.AssertSameStates(a, b);
         Assert.Equal(Interactions, b.Values.Sum(r => r.Interactions));
-        foreach (var (user, row) in a)
-        {
-            Assert.Equal(row.History, b[user].History);
-            Assert.Equal(row.Interactions, b[user].Interactions);
-            Assert.True(row.State.Zip(b[user].State).All(p => Math.Abs(p.First - p.Second) < 1e-4), $"state of {user} differs");
-        }
 
         // And every recommendation of the uninterrupted run was published at least once (some more than once)
-        var steadyIds = ReadRecommendationIds(steadyTopics.Recommendations, Interactions);
-        var crashedIds = ReadRecommendationIds(crashedTopics.Recommendations, Interactions);
+        var steadyIds = TopicReader.RecommendationIds(kafka.Bootstrap, steadyTopics.Recommendations, Interactions);
+        var crashedIds = TopicReader.RecommendationIds(kafka.Bootstrap, crashedTopics.Recommendations, Interactions);
         var expected = steadyIds.Select(id => id.Replace(steadyTopics.Interactions, crashedTopics.Interactions, StringComparison.Ordinal)).ToHashSet();
         Assert.Equal(Interactions, expected.Count);
         Assert.Empty(expected.Except(crashedIds));
         output.WriteLine($"recommendations published: {crashedIds.Count} for {Interactions} interactions ({crashedIds.Count - crashedIds.Distinct().Count()} repeated)");
         Assert.True(progress.Count(p => p > 0 && p < Interactions) >= 3, "the kills did not land mid-stream: " + string.Join(", ", progress));
-    }
-
-    private Process StartServe(string schema, Topics topics, string group)
-    {
-        var cli = Path.Combine(RepoPaths.Root, "src", "ZesRec.Cli", "bin", BuildConfiguration, "net10.0", "linux-x64", "zesrec.dll");
-        Assert.True(File.Exists(cli), $"{cli} not built: build the solution first");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepoPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-                 {
-                     cli, "serve", "--model", harness.ModelDir, "--bootstrap", kafka.Bootstrap, "--group", group, "--instance", "crash",
-                     "--pg", postgres.ConnectionString, "--pg-schema", schema, "--metrics-port", "0", "--top-k", "5", "--device", "cpu", "--threads", "1",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ZESREC_Kafka__ItemsTopic"] = topics.Items;
-        start.Environment["ZESREC_Kafka__InteractionsTopic"] = topics.Interactions;
-        start.Environment["ZESREC_Kafka__RecommendationsTopic"] = topics.Recommendations;
-        start.Environment["ZESREC_Kafka__DeadLetterTopic"] = topics.DeadLetter;
-        start.Environment["ZESREC_Processing__TextCache"] = ProcessorHarness.TextCache;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { };
-        process.ErrorDataReceived += (_, e) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static string BuildConfiguration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-
-    /// <summary>Every recommendation id on the topic, read until each partition reports its end.</summary>
-    private List<string> ReadRecommendationIds(string topic, int atLeast)
-    {
-        var config = new Confluent.Kafka.ConsumerConfig
-        {
-            BootstrapServers = kafka.Bootstrap,
-            GroupId = KafkaService.FreshGroup("read-crash"),
-            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        };
-        using var consumer = new Confluent.Kafka.ConsumerBuilder<string?, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var ids = new List<string>();
-        var ended = new HashSet<int>();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline && (ids.Count < atLeast || ended.Count < 4))
-        {
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (r is null)
-            {
-                continue;
-            }
-
-            if (r.IsPartitionEOF)
-            {
-                ended.Add(r.Partition.Value);
-                continue;
-            }
-
-            ended.Remove(r.Partition.Value);
-            ids.Add(EventJson.DeserializeRecommendation(r.Message.Value).EventId);
-        }
-
-        consumer.Close();
-        return ids;
     }
 }

@@ -46,4 +46,18 @@ internal static class ProcessorStore
 
         return result;
     }
+
+    /// <summary>Same users with the same histories, interaction counts and states (within 1e-4).</summary>
+    public static void AssertSameStates(
+        Dictionary<string, (float[] State, string[] History, long Interactions)> expected,
+        Dictionary<string, (float[] State, string[] History, long Interactions)> actual)
+    {
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (user, row) in expected)
+        {
+            Assert.Equal(row.History, actual[user].History);
+            Assert.Equal(row.Interactions, actual[user].Interactions);
+            Assert.True(row.State.Zip(actual[user].State).All(p => Math.Abs(p.First - p.Second) < 1e-4), $"state of {user} differs");
+        }
+    }
 }

@@ -1,0 +1,49 @@
+using Confluent.Kafka;
+using EventJson = ZesRec.Streaming.Events.EventJson;
+
+namespace ZesRec.Streaming.Tests.Fixtures;
+
+/// <summary>Reads whole topics back, for tests that compare what deployments published.</summary>
+public static class TopicReader
+{
+    /// <summary>
+    /// Every recommendation id on <paramref name="topic"/>, read until at least <paramref name="atLeast"/> came and
+    /// each of its <paramref name="partitions"/> reported its end (so repeats past the count are read too).
+    /// </summary>
+    public static List<string> RecommendationIds(string bootstrap, string topic, int atLeast, int partitions = 4)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = KafkaService.FreshGroup("read-all"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        };
+        using var consumer = new ConsumerBuilder<string?, byte[]>(config).Build();
+        consumer.Subscribe(topic);
+        var ids = new List<string>();
+        var ended = new HashSet<int>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline && (ids.Count < atLeast || ended.Count < partitions))
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (r is null)
+            {
+                continue;
+            }
+
+            if (r.IsPartitionEOF)
+            {
+                ended.Add(r.Partition.Value);
+                continue;
+            }
+
+            ended.Remove(r.Partition.Value);
+            ids.Add(EventJson.DeserializeRecommendation(r.Message.Value).EventId);
+        }
+
+        consumer.Close();
+        return ids;
+    }
+}
