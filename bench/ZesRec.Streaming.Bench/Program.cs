@@ -10,7 +10,8 @@ using EventJson = ZesRec.Streaming.Events.EventJson;
 
 // End-to-end throughput and latency of the streaming processor on this machine, in one run.
 // Usage: dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- [--model DIR] [--datasets DIR]
-//        [--interactions N] [--rate N] [--seconds N] [--scorer-batches N] [--threads N]
+//        [--interactions N] [--rate N] [--seconds N] [--scorer-batches N] [--threads N] [--batch N] [--text-cache DIR]
+// --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize.
 // Needs ZESREC_PG and ZESREC_KAFKA (eval "$(bash infra/dev/stack.sh env)").
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -22,6 +23,8 @@ var rate = int.Parse(Arg("--rate", "1000"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture);
 var scorerBatches = int.Parse(Arg("--scorer-batches", "20"), CultureInfo.InvariantCulture);
 var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
+var interactionBatch = int.Parse(Arg("--batch", "512"), CultureInfo.InvariantCulture);
+var textCache = Arg("--text-cache", "");
 var pg = Environment.GetEnvironmentVariable("ZESREC_PG") ?? throw new InvalidOperationException("ZESREC_PG is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") ?? throw new InvalidOperationException("ZESREC_KAFKA is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var command = "dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- " + string.Join(' ', args);
@@ -39,8 +42,8 @@ var data = BenchData.Load(datasets, interactionCount, rate * seconds);
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
 
-var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "" };
-var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring}, torch threads {processing.Threads}, encoder threads 2, text cache off";
+var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch };
+var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring}, torch threads {processing.Threads}, encoder threads 2, text cache {(textCache.Length == 0 ? "off" : "on")}";
 Console.WriteLine($"processor: {batchSettings}");
 
 // 1b. The encoder alone, called with the processor's item batches, before anything else competes for the cores.
@@ -103,6 +106,7 @@ try
 
     // 1. Item events: first publish until every item is in the in-memory catalogue (encoded, stored, added).
     Console.WriteLine($"[items] load {LoadAverage()}");
+    var cpu = CpuAccounting.Snapshot();
     var clock = Stopwatch.StartNew();
     var sends = data.Items.Select(i => producer.ProduceAsync(options.Kafka.ItemsTopic, i.ItemId, EventJson.Serialize(i))).ToArray();
     var loaded = await WaitAsync(() => processor.Catalog.Count >= data.Items.Count, TimeSpan.FromMinutes(10));
@@ -112,10 +116,13 @@ try
     Result("items end to end", loaded ? $"{itemRate:F0} items/s ({data.Items.Count:N0} in {itemSeconds:F1} s)" : $"timed out: {processor.Catalog.Count:N0} of {data.Items.Count:N0} in {itemSeconds:F0} s", "≥ 900/s");
     Result("encoder alone (minilm, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
     Result("items pipeline / encoder alone", $"{itemRate / encoderRate:P0}");
+    Result("items: CPU", CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), itemSeconds));
 
     // 2. Interaction events, as fast as the producer goes: first publish until every one is applied and scored.
     Console.WriteLine($"[interactions] load {LoadAverage()}");
     var before = processor.Online.Snapshot().Evaluated;
+    cpu = CpuAccounting.Snapshot();
+    var stagesBefore = StageTimes.Snapshot();
     clock.Restart();
     var interactionSends = data.Throughput.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, i.UserId, EventJson.Serialize(i))).ToArray();
     var published = clock.Elapsed.TotalSeconds;
@@ -124,7 +131,10 @@ try
     await Task.WhenAll(interactionSends);
     var done = processor.Online.Snapshot().Evaluated - before;
     var interactionRate = done / interactionSeconds;
+    var interactionCpu = CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), interactionSeconds);
     Result("interactions end to end", applied ? $"{interactionRate:F0} interactions/s ({done:N0} in {interactionSeconds:F1} s; producer handed all over in {published:F1} s)" : $"timed out: {done:N0} of {data.Throughput.Count:N0} in {interactionSeconds:F0} s", "≥ 5,000/s");
+    Result("interactions: CPU", interactionCpu);
+    Result("interactions: stages (mean per batch)", StageTimes.Describe(stagesBefore, StageTimes.Snapshot()));
 
     // 3. Latency at a fixed offered rate: interaction create time (delivery report) to recommendation create time.
     await Task.Delay(TimeSpan.FromSeconds(2));

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ZesRec.DevBroker;
 
 /// <summary>Command-line and environment settings of the development broker.</summary>
-internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs)
+internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs, string? ControlFile = null)
 {
     public const int DefaultPort = 59092;
     public const string DefaultTopicsFile = "infra/kafka/topics.json";
@@ -13,8 +13,11 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
     public static string Usage =>
         """
         usage: zesrec-devbroker [--host 127.0.0.1] [--port 59092] [--topics infra/kafka/topics.json]
-                                [--ready-file PATH] [--rebalance-delay-ms 0]
+                                [--ready-file PATH] [--rebalance-delay-ms 0] [--control-file PATH]
           --port defaults to $ZESREC_KAFKA_PORT, then 59092.
+          --control-file: a file holding "down" or "up", read every 100 ms; down takes the broker down as a
+            restart would (connections dropped, port closed, data kept), up brings it back. The state in force
+            is written to PATH.applied.
         """;
 
     public static BrokerOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
@@ -23,6 +26,7 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
         var port = ParseInt("ZESREC_KAFKA_PORT", env("ZESREC_KAFKA_PORT") ?? DefaultPort.ToString(CultureInfo.InvariantCulture));
         var topics = DefaultTopicsFile;
         string? readyFile = null;
+        string? controlFile = null;
         var rebalanceDelay = 0;
 
         for (var i = 0; i < args.Count; i++)
@@ -36,6 +40,7 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
                 case "--topics": topics = Value(); break;
                 case "--ready-file": readyFile = Value(); break;
                 case "--rebalance-delay-ms": rebalanceDelay = ParseInt(flag, Value()); break;
+                case "--control-file": controlFile = Value(); break;
                 default: throw new ArgumentException($"Unknown option '{flag}'.\n{Usage}");
             }
         }
@@ -50,7 +55,7 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
             throw new ArgumentException($"--rebalance-delay-ms must not be negative, got {rebalanceDelay}.");
         }
 
-        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay);
+        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay, controlFile);
     }
 
     private static int ParseInt(string name, string text) =>

@@ -67,6 +67,19 @@ internal sealed class MockCluster : IDisposable
     /// <summary>Makes metadata responses point clients at the fixed forwarder address instead of the random port.</summary>
     public void Advertise(string host, int port) => RdKafka.MockBrokerSetHostPort(_cluster, BrokerId, host, port);
 
+    /// <summary>
+    /// Takes the broker down or brings it back, as a broker restart would, while its topics, committed offsets and
+    /// groups stay in memory: down, it closes every client connection and refuses new ones.
+    /// </summary>
+    public void SetBrokerUp(bool up)
+    {
+        var err = up ? RdKafka.MockBrokerSetUp(_cluster, BrokerId) : RdKafka.MockBrokerSetDown(_cluster, BrokerId);
+        if (err != 0)
+        {
+            throw new InvalidOperationException($"Setting mock broker {BrokerId} {(up ? "up" : "down")} failed: {RdKafka.ErrorText(err)}");
+        }
+    }
+
     public void SetGroupInitialRebalanceDelay(int delayMs) => RdKafka.MockGroupInitialRebalanceDelayMs(_cluster, delayMs);
 
     public void Dispose()

@@ -51,13 +51,23 @@ try
         Console.WriteLine(
             $"zesrec-devbroker: mock broker at {cluster.Bootstraps}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions})"))}");
         Console.WriteLine($"KAFKA_READY bootstrap={bootstrap}");
-        try
+        if (options.ControlFile is not null)
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
+            // A stale request from an earlier run must not take the new broker down.
+            File.Delete(options.ControlFile);
+            await new BrokerControl(options.ControlFile, cluster, forwarder).RunAsync(stop.Token);
             Console.WriteLine("zesrec-devbroker: stopping");
+        }
+        else
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("zesrec-devbroker: stopping");
+            }
         }
     }
 

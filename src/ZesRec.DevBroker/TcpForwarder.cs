@@ -5,20 +5,26 @@ namespace ZesRec.DevBroker;
 
 /// <summary>
 /// Listens on the fixed, well-known address and pipes each connection to the mock broker,
-/// because the mock can only bind a random port.
+/// because the mock can only bind a random port. <see cref="PauseAsync"/> closes the listener and every
+/// connection (clients see a broker that went away and refuses connections) until <see cref="Resume"/>.
 /// </summary>
 internal sealed class TcpForwarder : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
+    private readonly IPEndPoint _listenEndPoint;
     private readonly string _targetHost;
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _connections = [];
+    private TcpListener _listener;
+    private CancellationTokenSource _serving;
     private Task _acceptLoop = Task.CompletedTask;
+    private bool _paused;
 
     public TcpForwarder(IPAddress listenAddress, int listenPort, string targetHost, int targetPort)
     {
-        _listener = new TcpListener(listenAddress, listenPort);
+        _listenEndPoint = new IPEndPoint(listenAddress, listenPort);
+        _listener = new TcpListener(_listenEndPoint);
+        _serving = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         _targetHost = targetHost;
         _targetPort = targetPort;
     }
@@ -37,23 +43,56 @@ internal sealed class TcpForwarder : IAsyncDisposable
                 $"Port {((IPEndPoint)_listener.LocalEndpoint).Port} is already in use; is another development broker running? ({e.Message})", e);
         }
 
-        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+        _acceptLoop = AcceptLoopAsync(_listener, _serving.Token);
     }
 
-    private async Task AcceptLoopAsync(CancellationToken token)
+    /// <summary>Stops listening and drops every open connection; the port stays ours to <see cref="Resume"/> on.</summary>
+    public async Task PauseAsync()
+    {
+        if (_paused)
+        {
+            return;
+        }
+
+        _paused = true;
+        var port = LocalPort;
+        await _serving.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(OpenConnections()).ConfigureAwait(false);
+        _serving.Dispose();
+        _serving = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        // Keep the port that was bound (the configured one may have been 0).
+        _listener = new TcpListener(_listenEndPoint.Address, port);
+    }
+
+    /// <summary>Listens again on the same port.</summary>
+    public void Resume()
+    {
+        if (!_paused)
+        {
+            return;
+        }
+
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync(_listener, _serving.Token);
+        _paused = false;
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken token)
     {
         while (!token.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(token).ConfigureAwait(false);
+                client = await listener.AcceptTcpClientAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            catch (SocketException) when (token.IsCancellationRequested)
+            catch (Exception e) when (token.IsCancellationRequested && e is SocketException or ObjectDisposedException)
             {
                 return;
             }
@@ -92,18 +131,24 @@ internal sealed class TcpForwarder : IAsyncDisposable
         }
     }
 
+    private Task[] OpenConnections()
+    {
+        lock (_connections)
+        {
+            Task[] open = [.. _connections];
+            _connections.Clear();
+            return open;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _serving.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         await _acceptLoop.ConfigureAwait(false);
-        Task[] open;
-        lock (_connections)
-        {
-            open = [.. _connections];
-        }
-
-        await Task.WhenAll(open).ConfigureAwait(false);
+        await Task.WhenAll(OpenConnections()).ConfigureAwait(false);
+        _serving.Dispose();
         _stopping.Dispose();
     }
 }

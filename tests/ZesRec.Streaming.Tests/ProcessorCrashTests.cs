@@ -17,6 +17,7 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
 {
     private const int Interactions = 20_000;
     private const int Kills = 10;
+    private const int PublishedPerSecond = 300;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
 
     [Fact]
@@ -56,13 +57,15 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
         var group = KafkaService.FreshGroup("killed");
         var random = new Random(7);
         var progress = new List<long>();
+        var publishing = Task.CompletedTask;
         for (var kill = 0; kill < Kills; kill++)
         {
             using var serve = ServeProcess.Start(harness, kafka.Bootstrap, postgres.ConnectionString, crashed.Name, crashedTopics, group, "crash");
             if (kill == 0)
             {
                 Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.ItemCount(crashed.DataSource) == office.Items.Count, Patience));
-                await ProcessorHarness.PublishInteractionsAsync(producer, crashedTopics.Interactions, interactions);
+                // Paced, so that the stream is still flowing at every kill however fast the processor is.
+                publishing = new PacedPublisher(producer, crashedTopics.Interactions, interactions, PublishedPerSecond).RunAsync(CancellationToken.None);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(4_000, 9_000)));
@@ -70,6 +73,7 @@ public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService post
             progress.Add(ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions));
         }
 
+        await publishing;
         using (var last = ServeProcess.Start(harness, kafka.Bootstrap, postgres.ConnectionString, crashed.Name, crashedTopics, group, "crash"))
         {
             var done = await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(crashed.DataSource, crashedTopics.Interactions) == Interactions, Patience);

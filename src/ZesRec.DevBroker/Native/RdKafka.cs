@@ -41,6 +41,12 @@ internal static partial class RdKafka
     [LibraryImport(RdKafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
     public static partial void MockBrokerSetHostPort(IntPtr mcluster, int brokerId, string host, int port);
 
+    [LibraryImport(RdKafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_down")]
+    public static partial int MockBrokerSetDown(IntPtr mcluster, int brokerId);
+
+    [LibraryImport(RdKafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    public static partial int MockBrokerSetUp(IntPtr mcluster, int brokerId);
+
     [LibraryImport(RdKafkaLibrary.Name, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     public static partial void MockGroupInitialRebalanceDelayMs(IntPtr mcluster, int delayMs);
 

@@ -16,10 +16,24 @@ namespace ZesRec.Streaming.Hosting;
 /// <summary>
 /// The composition root of <c>zesrec serve</c>: loads the model, the encoder and the stored catalogue, then runs
 /// the item and interaction streams until cancelled. A failed stream (database or broker down) stops both; they are
-/// started again with exponential back-off, resuming from the states and offsets in PostgreSQL.
+/// started again with exponential back-off (1 s doubling, at most <see cref="MaxBackoff"/>), resuming from the
+/// states and offsets in PostgreSQL. PostgreSQL is probed twice a second and the Kafka consumers report whether they
+/// reach a broker, so /ready names the dependency that is down even while the streams are idle or, for Kafka, while
+/// librdkafka retries without failing anything.
 /// </summary>
 public sealed class StreamingProcessor : IAsyncDisposable
 {
+    /// <summary>
+    /// The longest wait between two restarts. Kept short: after an outage of any length the processor is back
+    /// within this (or at once, when the PostgreSQL probe sees the database return), and a failing attempt costs
+    /// only a refused connection.
+    /// </summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ConsumerCloseTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ServeOptions options;
     private readonly TextWriter log;
     private readonly TimeProvider clock;
@@ -31,7 +45,12 @@ public sealed class StreamingProcessor : IAsyncDisposable
     private readonly Npgsql.NpgsqlDataSource dataSource;
     private readonly HealthServer health;
     private volatile string notReadyReason = "starting";
+    private volatile string postgresProblem = "";
+    private volatile string loggedKafkaProblem = "";
+    private volatile Consumers? consumers;
     private volatile bool running;
+    private volatile bool becameReady;
+    private long postgresBackTicks;
 
     private StreamingProcessor(ServeOptions options, TextWriter log, TimeProvider clock)
     {
@@ -49,7 +68,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
 
         catalog = new ItemCatalog(card.Config.Dim, device);
         dataSource = StoreDataSource.Create(options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public");
-        health = new HealthServer(options.Metrics.Host, options.Metrics.Port, () => (running && notReadyReason.Length == 0, notReadyReason));
+        health = new HealthServer(options.Metrics.Host, options.Metrics.Port, Readiness);
         ZesRecMetrics.Device.WithLabels(device.type.ToString().ToLowerInvariant()).Set(1);
     }
 
@@ -61,7 +80,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
 
     public OnlineMetrics Online { get; } = new();
 
-    public bool Ready => running && notReadyReason.Length == 0;
+    public bool Ready => Readiness().Ready;
 
     public static StreamingProcessor Create(ServeOptions options, TextWriter log, TimeProvider? clock = null)
     {
@@ -89,33 +108,78 @@ public sealed class StreamingProcessor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the processor can serve, and if not why: a dependency found down by the probes first, then the
+    /// state of the streams (restarting, joining the group, ...).
+    /// </summary>
+    public (bool Ready, string Why) Readiness()
+    {
+        if (postgresProblem is { Length: > 0 } database)
+        {
+            return (false, database);
+        }
+
+        // Read live from the consumers, not from the last one-second observation, so that readiness turns the
+        // moment a broker answers again or the partitions come back.
+        if (running && consumers is { } current)
+        {
+            if ((current.Interactions.BrokerProblem ?? current.Items.BrokerProblem) is { } broker)
+            {
+                return (false, broker);
+            }
+
+            return current.Interactions.Assignment.Count == 0 ? (false, "no interaction partitions assigned yet") : (true, "");
+        }
+
+        var reason = notReadyReason;
+        return (false, reason.Length > 0 ? reason : "restarting the streams");
+    }
+
     /// <summary>Runs until <paramref name="cancellationToken"/> fires; restarts the streams after failures.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var stopProbing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var probing = ProbeAsync(stopProbing.Token);
         var backoff = TimeSpan.FromSeconds(1);
-        while (!cancellationToken.IsCancellationRequested)
+        var attempt = 0;
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await RunOnceAsync(cancellationToken);
-                backoff = TimeSpan.FromSeconds(1);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                ZesRecMetrics.Restarts.Inc();
-                notReadyReason = $"stream failed: {e.GetBaseException().Message}";
-                log.WriteLine($"zesrec serve: {notReadyReason}; restarting in {backoff.TotalSeconds:0.#} s");
+                becameReady = false;
                 try
                 {
-                    await Task.Delay(backoff, cancellationToken);
+                    await RunOnceAsync(cancellationToken);
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    break;
-                }
+                    var failedAt = clock.GetUtcNow().UtcTicks;
+                    ZesRecMetrics.Restarts.Inc();
+                    // Connections of a database that went away are dead; the next attempt must open new ones.
+                    dataSource.Clear();
+                    if (becameReady)
+                    {
+                        // The run had recovered from any earlier failure: this is a new outage, start short again.
+                        backoff = TimeSpan.FromSeconds(1);
+                        attempt = 0;
+                    }
 
-                backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+                    attempt++;
+                    notReadyReason = Describe(e);
+                    log.WriteLine($"zesrec serve: {notReadyReason}; restart {attempt} in {backoff.TotalSeconds:0.#} s");
+                    if (!await WaitBeforeRestartAsync(backoff, failedAt, cancellationToken))
+                    {
+                        break;
+                    }
+
+                    backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+                }
             }
+        }
+        finally
+        {
+            await stopProbing.CancelAsync();
+            await probing;
         }
     }
 
@@ -161,6 +225,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
             KafkaSource.Create(kafka.WithGroupId(options.Kafka.GroupId), [options.Kafka.InteractionsTopic], sessions),
             "interactions", options.Processing.InteractionBatchSize, TimeSpan.FromMilliseconds(options.Processing.InteractionBatchMs),
             ProcessorGraph.Step(interactionProcessor.ProcessAsync), publisher, new BatchPersister(states, sessions), TimeSpan.FromSeconds(1)).Run(materializer);
+        consumers = new Consumers(control, itemControl);
         running = true;
 
         using var stop = cancellationToken.Register(() =>
@@ -181,10 +246,136 @@ public sealed class StreamingProcessor : IAsyncDisposable
         finally
         {
             running = false;
+            consumers = null;
             producer.Flush(TimeSpan.FromSeconds(10));
             await system.Terminate();
+            // The streams end before their consumers have left the group; a restart that joins before they leave
+            // waits for the broker to time the old members out.
+            await Task.WhenAny(Task.WhenAll(control.Stopped, itemControl.Stopped), Task.Delay(ConsumerCloseTimeout, CancellationToken.None));
         }
     }
+
+    /// <summary>
+    /// Waits out the back-off; false when cancelled. Ends early once the PostgreSQL probe has seen the database
+    /// come back after the failure, so the time to recover does not depend on where in the back-off it returned.
+    /// </summary>
+    private async Task<bool> WaitBeforeRestartAsync(TimeSpan backoff, long failedAt, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + backoff;
+        try
+        {
+            while (clock.GetUtcNow() < until)
+            {
+                if (Interlocked.Read(ref postgresBackTicks) > failedAt)
+                {
+                    log.WriteLine("zesrec serve: PostgreSQL is reachable again; restarting now");
+                    return true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Checks PostgreSQL every <see cref="ProbeInterval"/> with a trivial query and publishes readiness. The streams
+    /// would notice a dead database only at their next flush, and not at all while no events arrive.
+    /// </summary>
+    private async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(ProbeTimeout);
+                await using (var command = dataSource.CreateCommand("SELECT 1"))
+                {
+                    await command.ExecuteScalarAsync(timeout.Token);
+                }
+
+                if (postgresProblem.Length > 0)
+                {
+                    postgresProblem = "";
+                    Interlocked.Exchange(ref postgresBackTicks, clock.GetUtcNow().UtcTicks);
+                    log.WriteLine("zesrec serve: PostgreSQL answers again");
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (postgresProblem.Length == 0)
+                {
+                    log.WriteLine($"zesrec serve: PostgreSQL probe failed: {e.Message}");
+                }
+
+                postgresProblem = $"PostgreSQL unreachable: {(e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message)}";
+                dataSource.Clear();
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            ZesRecMetrics.Ready.Set(Ready ? 1 : 0);
+            try
+            {
+                await Task.Delay(ProbeInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>A reason for /ready and the log that names the dependency at fault.</summary>
+    private static string Describe(Exception failure)
+    {
+        var chain = new List<Exception>();
+        var pending = new Stack<Exception>([failure]);
+        while (pending.TryPop(out var e) && chain.Count < 32)
+        {
+            chain.Add(e);
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (e.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+
+        if (chain.OfType<Npgsql.PostgresException>().FirstOrDefault() is { } server && !IsConnectionLoss(server))
+        {
+            return $"PostgreSQL error: {server.MessageText} ({server.SqlState})";
+        }
+
+        if (chain.OfType<Npgsql.NpgsqlException>().FirstOrDefault() is { } database)
+        {
+            return $"PostgreSQL unreachable: {database.Message}";
+        }
+
+        if (chain.OfType<Confluent.Kafka.KafkaException>().FirstOrDefault() is { } kafka)
+        {
+            return $"Kafka failed: {kafka.Error.Reason} ({kafka.Error.Code})";
+        }
+
+        return $"stream failed: {failure.GetBaseException().Message}";
+    }
+
+    /// <summary>Server errors of a database going away: shutdown or crash (class 57P), connection exceptions (08).</summary>
+    private static bool IsConnectionLoss(Npgsql.PostgresException e) =>
+        e.SqlState.StartsWith("57P", StringComparison.Ordinal) || e.SqlState.StartsWith("08", StringComparison.Ordinal);
 
     private async Task LoadCatalogAsync(ItemStore items, ItemBatchProcessor processor, CancellationToken cancellationToken)
     {
@@ -221,7 +412,22 @@ public sealed class StreamingProcessor : IAsyncDisposable
             }
         }
 
-        notReadyReason = interactions.Assignment.Count == 0 ? "no interaction partitions assigned yet" : "";
-        ZesRecMetrics.Ready.Set(Ready ? 1 : 0);
+        var broker = interactions.BrokerProblem ?? itemsControl.BrokerProblem ?? "";
+        if (running && (broker.Length == 0) != (loggedKafkaProblem.Length == 0))
+        {
+            log.WriteLine(broker.Length > 0 ? $"zesrec serve: {broker}; the consumers keep retrying" : "zesrec serve: Kafka answers again");
+            loggedKafkaProblem = broker;
+        }
+
+        var ready = Ready;
+        if (ready)
+        {
+            becameReady = true;
+        }
+
+        ZesRecMetrics.Ready.Set(ready ? 1 : 0);
     }
+
+    /// <summary>The consumers of the streams now running.</summary>
+    private sealed record Consumers(KafkaConsumerControl Interactions, KafkaConsumerControl Items);
 }

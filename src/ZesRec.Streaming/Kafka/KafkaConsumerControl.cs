@@ -22,6 +22,12 @@ public sealed class KafkaConsumerControl : IKillSwitch
 
     public IReadOnlyList<TopicPartition> Assignment => _worker?.Assignment ?? [];
 
+    /// <summary>
+    /// Why the consumer cannot reach the brokers (e.g. "Kafka unreachable: ..."); null while it can. librdkafka
+    /// retries by itself meanwhile, so the source does not fail: it resumes once a broker answers.
+    /// </summary>
+    public string? BrokerProblem => _worker?.BrokerProblem;
+
     internal Task<Exception?> ShutdownRequested => _shutdownRequested.Task;
 
     /// <summary>Completes the source; the consumer then revokes its partitions through the handler and leaves the group.</summary>

@@ -102,22 +102,45 @@ public sealed record KafkaSettings
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
         };
+        if (!Properties.ContainsKey("queued.max.messages.kbytes"))
+        {
+            // What librdkafka may prefetch while the stage's buffer is full: bounded (its default is 64 MiB).
+            config.QueuedMaxMessagesKbytes = 16_384;
+        }
+
         if (SessionTimeout < TimeSpan.FromSeconds(10) && !Properties.ContainsKey("heartbeat.interval.ms"))
         {
             // librdkafka's default heartbeat (3 s) would not fit a short session three times over.
             config.HeartbeatIntervalMs = Math.Max(100, (int)(SessionTimeout.TotalMilliseconds / 3));
         }
 
+        ShortenReconnectBackoff(config);
         return config;
     }
 
     /// <summary>Idempotent, acks=all: a retried send never duplicates or reorders a partition's records.</summary>
-    public ProducerConfig ToProducerConfig() =>
-        new(new Dictionary<string, string>(Properties))
+    public ProducerConfig ToProducerConfig()
+    {
+        var config = new ProducerConfig(new Dictionary<string, string>(Properties))
         {
             BootstrapServers = BootstrapServers,
             ClientId = ClientId,
             EnableIdempotence = true,
             Acks = Acks.All,
         };
+        ShortenReconnectBackoff(config);
+        return config;
+    }
+
+    /// <summary>
+    /// librdkafka waits up to 10 s between reconnection attempts by default, which after a broker restart is up to
+    /// 10 s more of outage; 1 s costs at most a refused connection a second while the broker is down.
+    /// </summary>
+    private void ShortenReconnectBackoff(ClientConfig config)
+    {
+        if (!Properties.ContainsKey("reconnect.backoff.max.ms"))
+        {
+            config.ReconnectBackoffMaxMs = 1_000;
+        }
+    }
 }

@@ -9,8 +9,9 @@ public static class KafkaSource
     /// A source of the records of <paramref name="topics"/> for one member of the consumer group.
     /// Where each assigned partition starts is the <paramref name="handler"/>'s answer, not Kafka's
     /// committed offset: the offsets of record are stored with the state in PostgreSQL.
-    /// Records arrive in offset order per partition; nothing is fetched beyond
-    /// <see cref="KafkaSettings.BufferSize"/> records ahead of demand.
+    /// Records arrive in offset order per partition; at most <see cref="KafkaSettings.BufferSize"/> records wait
+    /// ahead of demand in the stage, plus librdkafka's prefetch queue (at most 16 MiB).
+    /// When the buffer stays full for two seconds the partitions are paused, so that the consumer keeps polling.
     /// </summary>
     public static Source<ConsumeResult<string?, byte[]>, KafkaConsumerControl> Create(
         KafkaSettings settings,

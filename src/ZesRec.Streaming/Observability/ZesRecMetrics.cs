@@ -35,6 +35,10 @@ public static class ZesRecMetrics
         "zesrec_store_flush_seconds", "Time of one PostgreSQL write (item upsert or state flush), by kind.",
         new HistogramConfiguration { LabelNames = ["kind"], Buckets = LatencyBuckets });
 
+    public static readonly Histogram PublishSeconds = Metrics.CreateHistogram(
+        "zesrec_publish_batch_seconds", "Time from sending a batch's messages to the broker's last acknowledgement.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
     public static readonly Histogram EventToRecommendationSeconds = Metrics.CreateHistogram(
         "zesrec_pipeline_event_to_recommendation_seconds", "From an interaction's Kafka timestamp to its recommendation being acknowledged.",
         new HistogramConfiguration { Buckets = LatencyBuckets });

@@ -6,7 +6,7 @@ using ZesRec.Streaming.Storage;
 namespace ZesRec.Streaming.Pipeline;
 
 /// <summary>
-/// Writes a published batch's user states and next input offsets in one transaction. Holding the sessions' gate
+/// Writes a published batch's user states and next input offsets in one transaction. Holding the sessions' flush gate
 /// while it runs means a rebalance waits for it, and rows of partitions revoked meanwhile are left to their new
 /// owner, who resumes from the last offset stored with them.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions)
             return outcome;
         }
 
-        await sessions.Gate.WaitAsync();
+        await sessions.FlushGate.WaitAsync();
         try
         {
             await FlushAsync(
@@ -35,7 +35,7 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions)
         }
         finally
         {
-            sessions.Gate.Release();
+            sessions.FlushGate.Release();
         }
 
         return outcome;

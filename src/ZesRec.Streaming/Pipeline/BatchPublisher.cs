@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Prometheus;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Observability;
 
@@ -14,8 +15,11 @@ public sealed class BatchPublisher(KafkaProducer producer)
             return outcome;
         }
 
-        var sends = outcome.Messages.Select(m => producer.ProduceAsync(m.Topic, m.Key, m.Value)).ToArray();
-        await Task.WhenAll(sends);
+        using (ZesRecMetrics.PublishSeconds.NewTimer())
+        {
+            await Task.WhenAll(outcome.Messages.Select(m => producer.ProduceAsync(m.Topic, m.Key, m.Value)));
+        }
+
         var acknowledged = DateTime.UtcNow;
         foreach (var m in outcome.Messages)
         {

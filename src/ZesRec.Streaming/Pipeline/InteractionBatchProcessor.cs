@@ -38,7 +38,7 @@ public sealed class InteractionBatchProcessor(
             return new BatchOutcome();
         }
 
-        await sessions.Gate.WaitAsync();
+        await sessions.ProcessGate.WaitAsync();
         try
         {
             using var timer = ZesRecMetrics.ScorerSeconds.NewTimer();
@@ -46,7 +46,7 @@ public sealed class InteractionBatchProcessor(
         }
         finally
         {
-            sessions.Gate.Release();
+            sessions.ProcessGate.Release();
         }
     }
 

@@ -15,8 +15,15 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
     private readonly Dictionary<string, UserSession> sessions = new(StringComparer.Ordinal);
     private readonly HashSet<int> owned = [];
 
-    /// <summary>Held while interactions are applied and while a flush runs; rebalances wait for it.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    /// <summary>Held while a batch of interactions is applied; a rebalance waits for it.</summary>
+    public SemaphoreSlim ProcessGate { get; } = new(1, 1);
+
+    /// <summary>
+    /// Held while a batch's states are flushed; a rebalance waits for it too. Separate from
+    /// <see cref="ProcessGate"/>, so the next batch is applied while the previous one is written (the flushed rows
+    /// are copies).
+    /// </summary>
+    public SemaphoreSlim FlushGate { get; } = new(1, 1);
 
     public int Count => sessions.Count;
 
@@ -28,7 +35,9 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
 
     public IReadOnlyDictionary<TopicPartition, Offset> OnAssigned(IReadOnlyList<TopicPartition> partitions)
     {
-        Gate.Wait();
+        // Both gates, always in this order: no batch is being applied or flushed while ownership changes.
+        ProcessGate.Wait();
+        FlushGate.Wait();
         try
         {
             var numbers = partitions.Select(p => p.Partition.Value).ToArray();
@@ -57,13 +66,16 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
         }
         finally
         {
-            Gate.Release();
+            FlushGate.Release();
+            ProcessGate.Release();
         }
     }
 
     public void OnRevoked(IReadOnlyList<TopicPartition> partitions)
     {
-        Gate.Wait();
+        // Both gates, always in this order: no batch is being applied or flushed while ownership changes.
+        ProcessGate.Wait();
+        FlushGate.Wait();
         try
         {
             var gone = partitions.Select(p => p.Partition.Value).ToHashSet();
@@ -77,7 +89,8 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
         }
         finally
         {
-            Gate.Release();
+            FlushGate.Release();
+            ProcessGate.Release();
         }
     }
 

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace ZesRec.Streaming.Bench;
+
+/// <summary>
+/// CPU seconds used so far, split by who used them: this process by thread name (libtorch's OpenMP workers, .NET
+/// pool threads, librdkafka's threads, ...), the development broker and PostgreSQL. Two snapshots around a phase
+/// show where its CPU went, which is what bounds throughput on a 2-core machine.
+/// </summary>
+public static class CpuAccounting
+{
+    private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
+
+    public static Dictionary<string, double> Snapshot()
+    {
+        var used = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string who, double seconds) => used[who] = used.GetValueOrDefault(who) + seconds;
+
+        foreach (var task in SafeDirectories($"/proc/{Environment.ProcessId}/task"))
+        {
+            if (Read(Path.Combine(task, "stat")) is { } stat)
+            {
+                Add("bench: " + Group(stat.Name), stat.Seconds);
+            }
+        }
+
+        foreach (var process in SafeDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            if (Path.GetFileName(process) == Environment.ProcessId.ToString(CultureInfo.InvariantCulture) || Read(Path.Combine(process, "stat")) is not { } stat)
+            {
+                continue;
+            }
+
+            if (stat.Name == "postgres")
+            {
+                Add("postgres", stat.Seconds);
+            }
+            else if (CommandLine(process).Contains("zesrec-devbroker", StringComparison.Ordinal))
+            {
+                Add("dev broker", stat.Seconds);
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>"who 12.3 s (45 %)" for every part of <paramref name="after"/> − <paramref name="before"/>, largest first.</summary>
+    public static string Describe(Dictionary<string, double> before, Dictionary<string, double> after, double wallSeconds)
+    {
+        var delta = after.Select(kv => (Who: kv.Key, Seconds: kv.Value - before.GetValueOrDefault(kv.Key))).Where(d => d.Seconds >= 0.05).OrderByDescending(d => d.Seconds).ToList();
+        var total = delta.Sum(d => d.Seconds);
+        return string.Create(CultureInfo.InvariantCulture, $"{total:F1} CPU-s in {wallSeconds:F1} s wall ({total / wallSeconds:F2} cores): ")
+            + string.Join(", ", delta.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Who} {d.Seconds:F1} s ({d.Seconds / total:P0})")));
+    }
+
+    // Thread names carry numbers (".NET TP Worker", "rdk:broker1"); group them by their stem.
+    private static string Group(string name) => name.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ' ', '#').Trim() switch
+    {
+        "" => "other",
+        "dotnet" or "zesrec" or "ZesRec.Streamin" => "main + libtorch OpenMP",
+        var stem => stem,
+    };
+
+    private static (string Name, double Seconds)? Read(string statFile)
+    {
+        try
+        {
+            var text = File.ReadAllText(statFile);
+            var open = text.IndexOf('(', StringComparison.Ordinal);
+            var close = text.LastIndexOf(')');
+            var fields = text[(close + 2)..].Split(' ');
+            // After the name: state is field 3, utime field 14 and stime field 15 (1-based over the whole line).
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return (text[(open + 1)..close], ticks / TicksPerSecond);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static string CommandLine(string process)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(process, "cmdline"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static IEnumerable<string> SafeDirectories(string path)
+    {
+        try
+        {
+            return Directory.GetDirectories(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+}
