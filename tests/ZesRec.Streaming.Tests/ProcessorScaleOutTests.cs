@@ -46,8 +46,8 @@ public sealed class ProcessorScaleOutTests(KafkaService kafka, PostgresService p
         using var a = ServeProcess.Start(harness, kafka.Bootstrap, postgres.ConnectionString, pair.Name, pairTopics, group, "a");
         using var b = ServeProcess.Start(harness, kafka.Bootstrap, postgres.ConnectionString, pair.Name, pairTopics, group, "b");
         await ProcessorHarness.PublishItemsAsync(producer, pairTopics.Items, office.Items);
-        Assert.True(await Eventually.HoldsAsync(async () => await a.MetricAsync("zesrec_catalog_items") == office.Items.Count && await b.MetricAsync("zesrec_catalog_items") == office.Items.Count, Patience), "catalogue not loaded by both");
-        Assert.True(await Eventually.HoldsAsync(async () => await a.MetricAsync("zesrec_ready") == 1 && await b.MetricAsync("zesrec_ready") == 1, Patience), "both never ready");
+        Assert.True(await Eventually.HoldsAsync(async () => await a.MetricAsync("zesrec_catalog_items") == office.Items.Count && await b.MetricAsync("zesrec_catalog_items") == office.Items.Count, Patience), $"catalogue not loaded by both; a:\n{a.Tail()}\nb:\n{b.Tail()}");
+        Assert.True(await Eventually.HoldsAsync(async () => await a.MetricAsync("zesrec_ready") == 1 && await b.MetricAsync("zesrec_ready") == 1, Patience), $"both never ready; a:\n{a.Tail()}\nb:\n{b.Tail()}");
         await ProcessorHarness.PublishInteractionsAsync(producer, pairTopics.Interactions, interactions.Take(Interactions / 2));
         Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(pair.DataSource, pairTopics.Interactions) == Interactions / 2, Patience));
         var usersA = await a.MetricAsync("zesrec_users_in_memory") ?? 0;
@@ -59,13 +59,14 @@ public sealed class ProcessorScaleOutTests(KafkaService kafka, PostgresService p
         Assert.True(usersA > 0 && usersB > 0, $"one member holds no users: a {usersA}, b {usersB}");
         Assert.Equal(firstHalfUsers, usersA + usersB);
 
-        // When b is killed with SIGKILL as the second half arrives
-        var published = ProcessorHarness.PublishInteractionsAsync(producer, pairTopics.Interactions, interactions.Skip(Interactions / 2));
-        await Task.Delay(300);
+        // When b is killed with SIGKILL while the second half streams in (paced, so the kill lands mid-stream)
+        var published = new PacedPublisher(producer, pairTopics.Interactions, [.. interactions.Skip(Interactions / 2)], 1_000).RunAsync(CancellationToken.None);
+        Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(pair.DataSource, pairTopics.Interactions) >= (Interactions / 2) + 1_000, Patience));
         var clock = Stopwatch.StartNew();
         await b.KillAsync();
         var atKill = ProcessorStore.OffsetSum(pair.DataSource, pairTopics.Interactions);
         await published;
+        Assert.True(atKill < Interactions, "the replay was over before the kill");
 
         // Then a takes b's partitions over and finishes the replay alone
         var done = await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(pair.DataSource, pairTopics.Interactions) == Interactions, Patience);

@@ -25,7 +25,7 @@ public sealed class ItemStore(NpgsqlDataSource dataSource)
 
     private const string MergeSql = """
         INSERT INTO items (item_id, text, embedding, created_at)
-        SELECT item_id, text, embedding, created_at FROM items_staging
+        SELECT item_id, text, embedding, created_at FROM items_staging ORDER BY item_id
         ON CONFLICT (item_id) DO UPDATE
         SET text = EXCLUDED.text, embedding = EXCLUDED.embedding, created_at = EXCLUDED.created_at, stored_at = now()
         """;

@@ -13,6 +13,7 @@ public sealed class ServeProcess : IDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Process process;
+    private readonly Queue<string> output = new();
 
     private ServeProcess(Process process, int metricsPort)
     {
@@ -70,11 +71,21 @@ public sealed class ServeProcess : IDisposable
             start.Environment["ZESREC_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var serve = new ServeProcess(process, port);
+        process.OutputDataReceived += (_, e) => serve.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => serve.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServeProcess(process, port);
+        return serve;
+    }
+
+    /// <summary>The last lines the process wrote (stdout and stderr), for failure messages.</summary>
+    public string Tail(int lines = 15)
+    {
+        lock (output)
+        {
+            return string.Join('\n', output.TakeLast(lines));
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
@@ -138,6 +149,23 @@ public sealed class ServeProcess : IDisposable
         }
 
         process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Enqueue(line);
+            if (output.Count > 200)
+            {
+                output.Dequeue();
+            }
+        }
     }
 
     private static string BuildConfiguration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
