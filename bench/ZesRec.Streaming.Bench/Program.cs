@@ -11,7 +11,8 @@ using EventJson = ZesRec.Streaming.Events.EventJson;
 // End-to-end throughput and latency of the streaming processor on this machine, in one run.
 // Usage: dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- [--model DIR] [--datasets DIR]
 //        [--interactions N] [--rate N] [--seconds N] [--scorer-batches N] [--threads N] [--batch N] [--text-cache DIR]
-// --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize.
+// --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize;
+// --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s).
 // Needs ZESREC_PG and ZESREC_KAFKA (eval "$(bash infra/dev/stack.sh env)").
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -25,6 +26,8 @@ var scorerBatches = int.Parse(Arg("--scorer-batches", "20"), CultureInfo.Invaria
 var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
 var interactionBatch = int.Parse(Arg("--batch", "512"), CultureInfo.InvariantCulture);
 var textCache = Arg("--text-cache", "");
+var interactionBatchMs = int.Parse(Arg("--batch-ms", "20"), CultureInfo.InvariantCulture);
+var skipEncoderAlone = args.Contains("--skip-encoder-alone");
 var pg = Environment.GetEnvironmentVariable("ZESREC_PG") ?? throw new InvalidOperationException("ZESREC_PG is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") ?? throw new InvalidOperationException("ZESREC_KAFKA is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var command = "dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- " + string.Join(' ', args);
@@ -42,23 +45,26 @@ var data = BenchData.Load(datasets, interactionCount, rate * seconds);
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
 
-var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch };
+var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs };
 var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring}, torch threads {processing.Threads}, encoder threads 2, text cache {(textCache.Length == 0 ? "off" : "on")}";
 Console.WriteLine($"processor: {batchSettings}");
 
 // 1b. The encoder alone, called with the processor's item batches, before anything else competes for the cores.
 Console.WriteLine($"[encoder alone] load {LoadAverage()}");
-double encoderRate;
-using (var encoder = TextEncoders.Create("minilm", null, 2))
+var encoderRate = double.NaN;
+using (var encoder = skipEncoderAlone ? null : TextEncoders.Create("minilm", null, 2))
 {
-    encoder.Encode(texts.Take(64).ToArray());
-    var clock = Stopwatch.StartNew();
-    foreach (var chunk in texts.Chunk(processing.ItemBatchSize))
+    if (encoder is not null)
     {
-        encoder.Encode(chunk);
-    }
+        encoder.Encode(texts.Take(64).ToArray());
+        var clock = Stopwatch.StartNew();
+        foreach (var chunk in texts.Chunk(processing.ItemBatchSize))
+        {
+            encoder.Encode(chunk);
+        }
 
-    encoderRate = texts.Length / clock.Elapsed.TotalSeconds;
+        encoderRate = texts.Length / clock.Elapsed.TotalSeconds;
+    }
 }
 
 // A fresh schema and fresh topics, so nothing of an earlier run is loaded or re-read.
