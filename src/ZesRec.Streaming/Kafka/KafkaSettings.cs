@@ -9,6 +9,9 @@ namespace ZesRec.Streaming.Kafka;
 /// </summary>
 public sealed record KafkaSettings
 {
+    /// <summary>librdkafka's fetch.wait.max.ms (and fetch.error.backoff.ms) unless <see cref="Properties"/> sets them.</summary>
+    public const int FetchWaitMaxMs = 10;
+
     private KafkaSettings(string bootstrapServers)
     {
         BootstrapServers = bootstrapServers;
@@ -106,6 +109,19 @@ public sealed record KafkaSettings
         {
             // What librdkafka may prefetch while the stage's buffer is full: bounded (its default is 64 MiB).
             config.QueuedMaxMessagesKbytes = 16_384;
+        }
+
+        if (!Properties.ContainsKey("fetch.wait.max.ms"))
+        {
+            // How long a fetch may wait at the broker for new records. Recommendations are latency-bound: a real
+            // broker answers as soon as records arrive, but the development broker waits this long whenever the
+            // consumer has caught up (librdkafka's 500 ms default put up to half a second on every event).
+            config.FetchWaitMaxMs = FetchWaitMaxMs;
+        }
+
+        if (!Properties.ContainsKey("fetch.error.backoff.ms"))
+        {
+            config.FetchErrorBackoffMs = FetchWaitMaxMs;
         }
 
         if (SessionTimeout < TimeSpan.FromSeconds(10) && !Properties.ContainsKey("heartbeat.interval.ms"))
