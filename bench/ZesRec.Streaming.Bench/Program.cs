@@ -145,9 +145,12 @@ try
     // 3. Latency at a fixed offered rate: interaction create time (delivery report) to recommendation create time.
     await Task.Delay(TimeSpan.FromSeconds(2));
     Console.WriteLine($"[latency] load {LoadAverage()}");
+    var latencyStages = StageTimes.Snapshot();
     var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing);
     Result($"event → recommendation latency at {offeredRate:F0} interactions/s offered for {seconds} s ({latencies.Length:N0} joined, {missing:N0} missing)",
         latencies.Length == 0 ? "no recommendations" : $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms", "p99 < 100 ms");
+
+    Result("latency phase: stages (mean per batch)", StageTimes.Describe(latencyStages, StageTimes.Snapshot()));
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
