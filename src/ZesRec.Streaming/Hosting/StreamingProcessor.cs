@@ -202,7 +202,10 @@ public sealed class StreamingProcessor : IAsyncDisposable
         var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
         var settings = new PipelineSettings(
             options.Kafka.ItemsTopic, options.Kafka.InteractionsTopic, options.Kafka.RecommendationsTopic, options.Kafka.DeadLetterTopic,
-            card.ModelVersion, options.Processing.TopK, options.Processing.MaxHistory, TimeSpan.FromMilliseconds(options.Processing.UnknownItemWaitMs));
+            card.ModelVersion, options.Processing.TopK, options.Processing.MaxHistory, TimeSpan.FromMilliseconds(options.Processing.UnknownItemWaitMs))
+        {
+            ItemOffsetsKey = $"{options.Kafka.ItemsTopic}@{options.Kafka.InstanceId}",
+        };
         var itemProcessor = new ItemBatchProcessor(encoder, model, device, catalog, items, parser, settings, clock);
         await LoadCatalogAsync(items, itemProcessor, cancellationToken);
 
@@ -218,7 +221,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         using var system = ActorSystem.Create("zesrec", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         var materializer = system.Materializer();
         var (itemControl, itemsDone) = ProcessorGraph.Build(
-            KafkaSource.Create(kafka.WithGroupId($"{options.Kafka.GroupId}.items.{options.Kafka.InstanceId}"), [options.Kafka.ItemsTopic], new ItemOffsets(states, options.Kafka.ItemsTopic)),
+            KafkaSource.Create(kafka.WithGroupId($"{options.Kafka.GroupId}.items.{options.Kafka.InstanceId}"), [options.Kafka.ItemsTopic], new ItemOffsets(states, settings.ItemOffsetsKey)),
             "items", options.Processing.ItemBatchSize, TimeSpan.FromMilliseconds(options.Processing.ItemBatchMs),
             ProcessorGraph.Steps<EncodedItems>(itemProcessor.EncodeAsync, itemProcessor.StoreAsync), publisher, new BatchPersister(states, null)).Run(materializer);
         var (control, interactionsDone) = ProcessorGraph.Build(

@@ -50,7 +50,7 @@ public sealed class ItemBatchProcessor(
             }
         }
 
-        outcome.Offsets.AddRange(next.Select(kv => (settings.ItemsTopic, kv.Key, kv.Value)));
+        outcome.Offsets.AddRange(next.Select(kv => (settings.ItemOffsetsKey, kv.Key, kv.Value)));
         var items = latest.Values.ToList();
         if (items.Count == 0)
         {

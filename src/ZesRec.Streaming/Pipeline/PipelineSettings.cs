@@ -9,4 +9,12 @@ public sealed record PipelineSettings(
     string ModelVersion,
     int TopK,
     int MaxHistory,
-    TimeSpan UnknownItemWait);
+    TimeSpan UnknownItemWait)
+{
+    /// <summary>
+    /// Where this process stores its item-partition offsets (input_offsets.topic). Per instance, like the item
+    /// consumer group: every process reads every item partition into its own in-memory catalogue, so one process's
+    /// position must never make another skip items it has not loaded.
+    /// </summary>
+    public string ItemOffsetsKey { get; init; } = ItemsTopic;
+}
