@@ -46,4 +46,19 @@ public static class TopicReader
         consumer.Close();
         return ids;
     }
+
+    /// <summary>
+    /// Asserts that every recommendation id of the <paramref name="reference"/> deployment (ids name the source
+    /// topic, so they are mapped to <paramref name="other"/>'s) was published by <paramref name="other"/> at least
+    /// once; returns how many <paramref name="other"/> published and how many of those were repeats.
+    /// </summary>
+    public static (int Published, int Repeated) AssertEveryRecommendationPublished(string bootstrap, Topics reference, Topics other, int count)
+    {
+        var referenceIds = RecommendationIds(bootstrap, reference.Recommendations, count);
+        var otherIds = RecommendationIds(bootstrap, other.Recommendations, count);
+        var expected = referenceIds.Select(id => id.Replace(reference.Interactions, other.Interactions, StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(count, expected.Count);
+        Assert.Empty(expected.Except(otherIds));
+        return (otherIds.Count, otherIds.Count - otherIds.Distinct().Count());
+    }
 }
