@@ -33,6 +33,11 @@ public static class EvaluationJob
             throw new ArgumentException($"seeds must be at least 1, was {options.Seeds}");
         }
 
+        if (options.FirstSeed < 0)
+        {
+            throw new ArgumentException($"first seed must be 0 or more, was {options.FirstSeed}");
+        }
+
         var device = DeviceSelection.Resolve(options.Device);
         var checks = new List<string>();
         var rows = new List<ResultRow>();
@@ -123,7 +128,7 @@ public static class EvaluationJob
         var oracles = new List<OracleSpec>();
         using var ids = options.Baselines.Any(b => OracleSpec.TryParse(b, out var s) && !s!.Meta) ? ItemIdFeatures.Create(target.ItemCount, device) : null;
         var trainer = new OracleTrainer(new ZesRecConfig { MaxEpochs = options.MaxEpochs }, options.Grid, log);
-        for (var seed = 1; seed <= options.Seeds; seed++)
+        for (var seed = options.FirstSeed; seed < options.FirstSeed + options.Seeds; seed++)
         {
             var run = $"seed {seed}";
             foreach (var name in options.Baselines.Select(b => b.ToLowerInvariant()))
@@ -141,7 +146,7 @@ public static class EvaluationJob
                         break;
                     default:
                         OracleSpec.TryParse(name, out var spec);
-                        if (seed == 1)
+                        if (seed == options.FirstSeed)
                         {
                             oracles.Add(spec!);
                         }
@@ -162,7 +167,7 @@ public static class EvaluationJob
         {
             foreach (var size in options.IncrementalSizes)
             {
-                for (var seed = 1; seed <= options.Seeds; seed++)
+                for (var seed = options.FirstSeed; seed < options.FirstSeed + options.Seeds; seed++)
                 {
                     var subset = InteractionBudget.Sample(target, size, seed);
                     log.WriteLine($"incremental {size:N0}: {subset.Train.Count} train + {subset.Validation.Count} validation users, {subset.Interactions:N0} interactions (seed {seed})");

@@ -19,6 +19,9 @@ public sealed record EvaluationOptions
     /// <summary>Runs of every seeded baseline (seeds 1..N): random scores, tie-breaks, oracle initialisation.</summary>
     public int Seeds { get; init; } = 1;
 
+    /// <summary>The first seed of those runs (seeds FirstSeed..FirstSeed+Seeds-1), to add seeds to an earlier call.</summary>
+    public int FirstSeed { get; init; } = 1;
+
     public bool ExcludeSeen { get; init; }
 
     public bool AllPositions { get; init; }

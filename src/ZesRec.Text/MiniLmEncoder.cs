@@ -13,17 +13,26 @@ public sealed class MiniLmEncoder : ITextEncoder
 {
     public const string ModelName = "all-MiniLM-L6-v2";
 
+    /// <summary>The same model with int8 weights (<see cref="OnnxInt8Quantizer"/>); its vectors differ slightly, so it is a different encoder.</summary>
+    public const string QuantizedModelName = ModelName + "-int8";
+
     private readonly BertOnnxRunner _runner;
     private readonly Pooling _pooling;
 
-    public MiniLmEncoder(TextEncoderSettings? settings = null, Pooling pooling = Pooling.Mean)
+    public MiniLmEncoder(TextEncoderSettings? settings = null, Pooling pooling = Pooling.Mean, bool int8 = false)
     {
         settings ??= TextEncoderSettings.Default;
         settings.Validate();
-        var session = BertOnnxRunner.CreateSession(o => new InferenceSession(MiniLmResources.ReadModel(), o), settings.IntraOpThreads);
-        _runner = new BertOnnxRunner(session, MiniLmResources.ReadVocabulary(), lowercase: true, settings, ModelName);
+        var model = MiniLmResources.ReadModel();
+        if (int8)
+        {
+            model = OnnxInt8Quantizer.Quantize(model);
+        }
+        var modelName = int8 ? QuantizedModelName : ModelName;
+        var session = BertOnnxRunner.CreateSession(o => new InferenceSession(model, o), settings.IntraOpThreads);
+        _runner = new BertOnnxRunner(session, MiniLmResources.ReadVocabulary(), lowercase: true, settings, modelName);
         _pooling = pooling;
-        Name = $"{ModelName}/{pooling.ToString().ToLowerInvariant()}";
+        Name = $"{modelName}/{pooling.ToString().ToLowerInvariant()}";
     }
 
     public string Name { get; }

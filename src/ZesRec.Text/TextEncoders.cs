@@ -5,8 +5,12 @@ public static class TextEncoders
 {
     public const string MiniLmSpec = "minilm";
 
+    /// <summary>all-MiniLM-L6-v2 with int8 weights: about twice as fast on CPU, vectors at cosine ~0.99 to "minilm".</summary>
+    public const string MiniLmInt8Spec = "minilm-int8";
+
     /// <summary>
-    /// <paramref name="spec"/>: "minilm" (or empty) for the embedded all-MiniLM-L6-v2 with mean pooling, otherwise
+    /// <paramref name="spec"/>: "minilm" (or empty) for the embedded all-MiniLM-L6-v2 with mean pooling, "minilm-int8"
+    /// for the same model with int8 weights, otherwise
     /// a folder with a BERT model.onnx + vocab.txt, pooled on [CLS]. With <paramref name="cacheDir"/> the encoder
     /// is wrapped in an on-disk <see cref="CachedTextEncoder"/>.
     /// </summary>
@@ -15,7 +19,9 @@ public static class TextEncoders
         var settings = TextEncoderSettings.Default with { IntraOpThreads = threads };
         ITextEncoder encoder = string.IsNullOrWhiteSpace(spec) || spec.Equals(MiniLmSpec, StringComparison.OrdinalIgnoreCase)
             ? new MiniLmEncoder(settings)
-            : OpenFolder(spec, settings);
+            : spec.Equals(MiniLmInt8Spec, StringComparison.OrdinalIgnoreCase)
+                ? new MiniLmEncoder(settings, int8: true)
+                : OpenFolder(spec, settings);
         if (cacheDir is null) return encoder;
         try
         {
@@ -39,7 +45,7 @@ public static class TextEncoders
     {
         if (!Directory.Exists(spec))
         {
-            throw new DirectoryNotFoundException($"Text encoder '{spec}' is neither '{MiniLmSpec}' nor an existing folder with model.onnx and vocab.txt.");
+            throw new DirectoryNotFoundException($"Text encoder '{spec}' is neither '{MiniLmSpec}', '{MiniLmInt8Spec}' nor an existing folder with model.onnx and vocab.txt.");
         }
         return new BertOnnxEncoder(spec, settings);
     }

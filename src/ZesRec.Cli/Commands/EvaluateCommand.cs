@@ -24,6 +24,7 @@ public sealed class EvaluateCommand : ICommand
           --baselines LIST      random,pop,embknn (default); also gru4rec,tcn,hrnn (item-id oracles) and
                                 gru4rec-meta,tcn-meta,hrnn-meta (text oracles), trained on the target
           --seeds N             runs of each seeded baseline, seeds 1..N (default 1)
+          --first-seed S        start those runs at seed S (seeds S..S+N-1), to add seeds to an earlier call
           --exclude-seen        also report metrics with the user's earlier items removed from the ranking
           --all-positions       also report metrics over every position of every target user (with
                                 --exclude-seen: what the streaming processor measures online)
@@ -34,7 +35,8 @@ public sealed class EvaluateCommand : ICommand
           --epochs N            oracle training epochs at most (default 20, early stopping, patience 3)
           --case-study N        target users in the case study (default 5; needs --source)
           --no-user-overlap     do not compare user ids (both datasets use local integer ids)
-          --encoder SPEC        text encoder the models were trained with (default minilm)
+          --encoder SPEC        text encoder the models were trained with: minilm (default), minilm-int8 or
+                                a BERT folder
           --cache DIR           encoded-text cache (default .local/cache/text); --no-cache disables it
           --device NAME         cpu (default), auto or cuda
         """;
@@ -54,6 +56,7 @@ public sealed class EvaluateCommand : ICommand
             OutDir = args.Require("out"),
             Baselines = baselines is null ? defaults.Baselines : List([baselines]),
             Seeds = args.GetInt("seeds", defaults.Seeds),
+            FirstSeed = args.GetInt("first-seed", defaults.FirstSeed),
             ExcludeSeen = args.GetFlag("exclude-seen"),
             AllPositions = args.GetFlag("all-positions"),
             Grid = args.GetFlag("grid"),

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ZesRec.Model;
 using static TorchSharp.torch;
 
@@ -6,6 +7,9 @@ namespace ZesRec.Streaming.Serving;
 /// <summary>Batched user-state steps and top-K scoring over the whole catalogue on the device.</summary>
 public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device device) : ITopKScorer
 {
+    /// <summary>Threads of the CPU top-k; libtorch's own thread count, which is what the matrix product used.</summary>
+    private static int TopKWorkers => Math.Max(1, get_num_threads());
+
     public int StateSize => model.StateSize;
 
     /// <summary>States of new users: the dummy start item consumed at <paramref name="times"/>.</summary>
@@ -75,29 +79,52 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
             }
 
             var take = Math.Min(k, ids.Count);
-            var (values, indices) = scores.topk(take, dim: 1);
-            var v = values.cpu().data<float>().ToArray();
-            var ix = indices.cpu().data<long>().ToArray();
+            var (v, ix, counts) = SelectTop(scores, states.Count, ids.Count, take);
             var result = new (string, float)[states.Count][];
             for (var b = 0; b < states.Count; b++)
             {
-                var ranked = new List<(string, float)>(take);
-                for (var j = 0; j < take; j++)
+                var ranked = new (string, float)[counts[b]];
+                for (var j = 0; j < ranked.Length; j++)
                 {
-                    var score = v[(b * take) + j];
-                    if (float.IsNegativeInfinity(score))
-                    {
-                        break;
-                    }
-
-                    ranked.Add((ids[(int)ix[(b * take) + j]], score));
+                    ranked[j] = (ids[ix[(b * take) + j]], v[(b * take) + j]);
                 }
 
-                result[b] = [.. ranked];
+                result[b] = ranked;
             }
 
             return (IReadOnlyList<(string, float)[]>)result;
         });
+    }
+
+    // Row-wise top-k, best first; excluded items (minus infinity) are dropped, so a row can hold fewer than take.
+    private (float[] Values, int[] Columns, int[] Counts) SelectTop(Tensor scores, int rows, int columns, int take)
+    {
+        var values = new float[rows * take];
+        var indices = new int[rows * take];
+        if (scores.device_type == TorchSharp.DeviceType.CPU)
+        {
+            var flat = scores.contiguous();
+            var counts = TopKSelector.Select(() => MemoryMarshal.Cast<byte, float>(flat.bytes), rows, columns, take, values, indices, TopKWorkers);
+            return (values, indices, counts);
+        }
+
+        var (top, at) = scores.topk(take, dim: 1);
+        top.cpu().data<float>().CopyTo(values, 0, 0);
+        var longs = at.cpu().data<long>().ToArray();
+        var filled = new int[rows];
+        for (var b = 0; b < rows; b++)
+        {
+            for (var j = 0; j < take; j++)
+            {
+                indices[(b * take) + j] = (int)longs[(b * take) + j];
+                if (!float.IsNegativeInfinity(values[(b * take) + j]))
+                {
+                    filled[b] = j + 1;
+                }
+            }
+        }
+
+        return (values, indices, filled);
     }
 
     private Tensor Stack(IReadOnlyList<float[]> states)
