@@ -52,7 +52,7 @@ Console.WriteLine($"processor: {batchSettings}");
 // 1b. The encoder alone, called with the processor's item batches, before anything else competes for the cores.
 Console.WriteLine($"[encoder alone] load {LoadAverage()}");
 var encoderRate = double.NaN;
-using (var encoder = skipEncoderAlone ? null : TextEncoders.Create("minilm", null, 2))
+using (var encoder = skipEncoderAlone ? null : TextEncoders.Create(ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec, null, 2))
 {
     if (encoder is not null)
     {
@@ -120,7 +120,7 @@ try
     await Task.WhenAll(sends);
     var itemRate = processor.Catalog.Count / itemSeconds;
     Result("items end to end", loaded ? $"{itemRate:F0} items/s ({data.Items.Count:N0} in {itemSeconds:F1} s)" : $"timed out: {processor.Catalog.Count:N0} of {data.Items.Count:N0} in {itemSeconds:F0} s", "≥ 900/s");
-    Result("encoder alone (minilm, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
+    Result($"encoder alone ({ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec}, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
     Result("items pipeline / encoder alone", $"{itemRate / encoderRate:P0}");
     Result("items: CPU", CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), itemSeconds));
 
@@ -146,11 +146,16 @@ try
     await Task.Delay(TimeSpan.FromSeconds(2));
     Console.WriteLine($"[latency] load {LoadAverage()}");
     var latencyStages = StageTimes.Snapshot();
-    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing);
+    var gcBefore = GcStats.Snapshot();
+    var pgBefore = await PgActivity.SnapshotAsync(admin, schema);
+    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing, out var stalls);
     Result($"event → recommendation latency at {offeredRate:F0} interactions/s offered for {seconds} s ({latencies.Length:N0} joined, {missing:N0} missing)",
         latencies.Length == 0 ? "no recommendations" : $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms", "p99 < 100 ms");
 
     Result("latency phase: stages (mean per batch)", StageTimes.Describe(latencyStages, StageTimes.Snapshot()));
+    Result("latency phase: garbage collection", GcStats.Describe(gcBefore, GcStats.Snapshot()));
+    Result("latency phase: PostgreSQL", PgActivity.Describe(pgBefore, await PgActivity.SnapshotAsync(admin, schema)));
+    Result("latency phase: events over 200 ms, by second of the phase", stalls);
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
@@ -180,7 +185,7 @@ foreach (var (measure, value, target) in results)
 
 return 0;
 
-static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, out double offeredRate, out int missing)
+static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, out double offeredRate, out int missing, out string stalls)
 {
     // The development broker keeps ~5 MiB per partition, so recommendations are read while they are written,
     // from the end of what the throughput phase left.
@@ -270,16 +275,29 @@ static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string 
     }
 
     var latencies = new List<double>(paced.Count);
+    var slow = new List<(double At, double Ms)>();
+    var first = interactionTimes.Count == 0 ? DateTime.UtcNow : interactionTimes.Values.Min();
     lock (recTimes)
     {
         foreach (var (key, sent) in interactionTimes)
         {
             if (recTimes.TryGetValue(key, out var recTime))
             {
-                latencies.Add((recTime - sent).TotalMilliseconds);
+                var ms = (recTime - sent).TotalMilliseconds;
+                latencies.Add(ms);
+                if (ms > 200)
+                {
+                    slow.Add(((sent - first).TotalSeconds, ms));
+                }
             }
         }
     }
+
+    // Stalls show as runs of slow events sent within the same second or two.
+    stalls = slow.Count == 0
+        ? "none"
+        : string.Join("; ", slow.GroupBy(x => (int)x.At).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"s{g.Key}: {g.Count()} (max {g.Max(x => x.Ms):F0} ms)")));
 
     missing = paced.Count - latencies.Count;
     latencies.Sort();

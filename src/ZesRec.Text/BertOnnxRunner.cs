@@ -6,8 +6,8 @@ namespace ZesRec.Text;
 
 /// <summary>
 /// The tokenise / length-batch / run / pool loop shared by every BERT ONNX encoder.
-/// Texts are sorted by token count and each batch is padded only to its own longest text,
-/// which for short product titles makes a batch several times cheaper than padding to MaxTokens.
+/// Texts are sorted by token count and each batch is padded only to its own longest text and holds at most
+/// BatchTokens tokens, which for short product titles makes a batch several times cheaper than padding to MaxTokens.
 /// </summary>
 internal sealed class BertOnnxRunner : IDisposable
 {
@@ -140,15 +140,28 @@ internal sealed class BertOnnxRunner : IDisposable
                 }
                 Array.Sort(lengths, order, 0, count);
 
-                for (var b = 0; b < count; b += _settings.BatchSize)
+                for (var b = 0; b < count;)
                 {
-                    var batch = order.AsSpan(b, Math.Min(_settings.BatchSize, count - b));
-                    RunBatch(batch, start, pooling, result);
-                    progress?.Report(start + b + batch.Length);
+                    var rows = BatchRows(lengths.AsSpan(b, count - b));
+                    RunBatch(order.AsSpan(b, rows), start, pooling, result);
+                    b += rows;
+                    progress?.Report(start + b);
                 }
             }
         }
         return result;
+    }
+
+    // Texts sorted by length; a batch takes texts while rows × the longest one's tokens fit the token budget, so
+    // short titles run many to a batch and the few long texts run in small ones instead of padding everyone.
+    private int BatchRows(ReadOnlySpan<int> sortedLengths)
+    {
+        var rows = 1;
+        while (rows < sortedLengths.Length && rows < _settings.BatchSize && (rows + 1) * sortedLengths[rows] <= _settings.BatchTokens)
+        {
+            rows++;
+        }
+        return rows;
     }
 
     private ReadOnlySpan<long> TokenizeOne(string text)

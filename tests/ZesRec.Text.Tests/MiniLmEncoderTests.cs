@@ -62,6 +62,26 @@ public sealed class MiniLmEncoderTests(MiniLmFixture model) : IClassFixture<Mini
     }
 
     [Fact]
+    public void Encode_should_give_the_same_vectors_when_the_token_budget_splits_batches_differently()
+    {
+        // Given: a budget of 24 tokens puts the long texts in batches of their own and pairs the short ones
+        string[] texts = ["Lab coat", "Safety goggles", "Soldering iron", "Stainless steel tweezers, anti-magnetic, set of six with case",
+            "pH meter with automatic temperature compensation and calibration buffer solutions included", "Nitrile gloves"];
+        using var tight = new MiniLmEncoder(TextEncoderSettings.Default with { BatchTokens = 24 });
+
+        // When
+        var budgeted = tight.Encode(texts);
+        var roomy = model.Mean.Encode(texts);
+
+        // Then
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.True(Vectors.MaxAbsDiff(budgeted[i], roomy[i]) < 1e-4, $"text {i}: {Vectors.MaxAbsDiff(budgeted[i], roomy[i])}");
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLmEncoder(TextEncoderSettings.Default with { BatchTokens = 0 }));
+    }
+
+    [Fact]
     public void Tokenize_should_strip_accents_instead_of_using_unknown_when_text_has_diacritics()
     {
         // Given
