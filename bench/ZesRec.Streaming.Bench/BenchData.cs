@@ -7,9 +7,10 @@ namespace ZesRec.Streaming.Bench;
 /// The benchmark's catalogue (Games + MovieLens + Scientific item texts, ids prefixed by dataset so they stay unique)
 /// and its Games interaction streams.
 /// </summary>
-public sealed record BenchData(IReadOnlyList<ItemCreated> Items, IReadOnlyList<InteractionOccurred> Throughput, IReadOnlyList<InteractionOccurred> Paced)
+public sealed record BenchData(IReadOnlyList<ItemCreated> Items, IReadOnlyList<InteractionOccurred> Throughput, IReadOnlyList<InteractionOccurred> Paced, IReadOnlyList<InteractionOccurred> Warmup)
 {
-    public static BenchData Load(string datasetsDir, int throughputCount, int pacedCount)
+    /// <param name="warmupCount">Interactions of further users, sent before the throughput phase is timed.</param>
+    public static BenchData Load(string datasetsDir, int throughputCount, int pacedCount, int warmupCount = 0)
     {
         var games = EventLogDataset.Load(Path.Combine(datasetsDir, "games"));
         var items = new List<ItemCreated>();
@@ -21,8 +22,9 @@ public sealed record BenchData(IReadOnlyList<ItemCreated> Items, IReadOnlyList<I
 
         var known = items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
         var throughput = Interleaved(games, known, 0, throughputCount, out var usersUsed);
-        var paced = Interleaved(games, known, usersUsed, pacedCount, out _);
-        return new BenchData(items, throughput, paced);
+        var paced = Interleaved(games, known, usersUsed, pacedCount, out usersUsed);
+        var warmup = warmupCount > 0 ? Interleaved(games, known, usersUsed, warmupCount, out _) : [];
+        return new BenchData(items, throughput, paced, warmup);
     }
 
     /// <summary>

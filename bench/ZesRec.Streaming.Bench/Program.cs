@@ -12,7 +12,8 @@ using EventJson = ZesRec.Streaming.Events.EventJson;
 // Usage: dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- [--model DIR] [--datasets DIR]
 //        [--interactions N] [--rate N] [--seconds N] [--scorer-batches N] [--threads N] [--batch N] [--text-cache DIR]
 // --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize;
-// --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s).
+// --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s);
+// --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
 // Needs ZESREC_PG and ZESREC_KAFKA (eval "$(bash infra/dev/stack.sh env)").
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -28,6 +29,7 @@ var interactionBatch = int.Parse(Arg("--batch", "512"), CultureInfo.InvariantCul
 var textCache = Arg("--text-cache", "");
 var interactionBatchMs = int.Parse(Arg("--batch-ms", "20"), CultureInfo.InvariantCulture);
 var skipEncoderAlone = args.Contains("--skip-encoder-alone");
+var warmupCount = int.Parse(Arg("--warmup", "10000"), CultureInfo.InvariantCulture);
 var pg = Environment.GetEnvironmentVariable("ZESREC_PG") ?? throw new InvalidOperationException("ZESREC_PG is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") ?? throw new InvalidOperationException("ZESREC_KAFKA is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var command = "dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- " + string.Join(' ', args);
@@ -41,7 +43,7 @@ void Result(string measure, string value, string target = "")
 
 var startLoad = LoadAverage();
 Console.WriteLine($"load at start: {startLoad}; {Environment.ProcessorCount} cores");
-var data = BenchData.Load(datasets, interactionCount, rate * seconds);
+var data = BenchData.Load(datasets, interactionCount, rate * seconds, warmupCount);
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
 
@@ -124,6 +126,18 @@ try
     Result("items pipeline / encoder alone", $"{itemRate / encoderRate:P0}");
     Result("items: CPU", CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), itemSeconds));
 
+    // 2a. Warm-up: other users' interactions, untimed, so that the JIT has compiled the interaction path's hot
+    // code and libtorch has allocated its buffers before the clock starts (a service pays this once, at start).
+    if (data.Warmup.Count > 0)
+    {
+        Console.WriteLine($"[warm-up] {data.Warmup.Count:N0} interactions, load {LoadAverage()}");
+        var warmupBefore = processor.Online.Snapshot().Evaluated;
+        var warmupSends = data.Warmup.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, i.UserId, EventJson.Serialize(i))).ToArray();
+        await WaitAsync(() => processor.Online.Snapshot().Evaluated - warmupBefore >= data.Warmup.Count, TimeSpan.FromMinutes(5));
+        await Task.WhenAll(warmupSends);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
     // 2. Interaction events, as fast as the producer goes: first publish until every one is applied and scored.
     Console.WriteLine($"[interactions] load {LoadAverage()}");
     var before = processor.Online.Snapshot().Evaluated;
@@ -148,7 +162,8 @@ try
     var latencyStages = StageTimes.Snapshot();
     var gcBefore = GcStats.Snapshot();
     var pgBefore = await PgActivity.SnapshotAsync(admin, schema);
-    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing, out var stalls);
+    using var sampler = new PhaseSampler();
+    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing, out var stalls, out var stallOrigin, out var stallSeconds);
     Result($"event → recommendation latency at {offeredRate:F0} interactions/s offered for {seconds} s ({latencies.Length:N0} joined, {missing:N0} missing)",
         latencies.Length == 0 ? "no recommendations" : $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms", "p99 < 100 ms");
 
@@ -156,6 +171,7 @@ try
     Result("latency phase: garbage collection", GcStats.Describe(gcBefore, GcStats.Snapshot()));
     Result("latency phase: PostgreSQL", PgActivity.Describe(pgBefore, await PgActivity.SnapshotAsync(admin, schema)));
     Result("latency phase: events over 200 ms, by second of the phase", stalls);
+    Result("latency phase: CPU in those seconds (top 3, CPU-s) and GC pause", sampler.Describe(stallOrigin, stallSeconds));
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
@@ -185,7 +201,7 @@ foreach (var (measure, value, target) in results)
 
 return 0;
 
-static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, out double offeredRate, out int missing, out string stalls)
+static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, out double offeredRate, out int missing, out string stalls, out DateTime stallOrigin, out int[] stallSeconds)
 {
     // The development broker keeps ~5 MiB per partition, so recommendations are read while they are written,
     // from the end of what the throughput phase left.
@@ -293,6 +309,8 @@ static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string 
         }
     }
 
+    stallOrigin = first;
+    stallSeconds = [.. slow.Select(x => (int)x.At).Distinct().Order()];
     // Stalls show as runs of slow events sent within the same second or two.
     stalls = slow.Count == 0
         ? "none"
