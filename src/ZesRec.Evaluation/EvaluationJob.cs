@@ -180,15 +180,7 @@ public static class EvaluationJob
                 }
             }
 
-            Directory.CreateDirectory(options.OutDir);
-            var aggregates = Aggregate.Of(rows);
-            var incremental = aggregates.Where(a => a.Experiment == "incremental").ToList();
-            var full = aggregates.Where(a => a.Experiment == "main" && a.Protocol == EvaluationProtocol.Paper.Name && oracles.Any(o => o.Name == a.Method))
-                .Select(a => a with { Experiment = "incremental" });
-            incremental.AddRange(full);
-            var zeroShot = aggregates.Where(a => a.Experiment == "main" && a.Protocol == EvaluationProtocol.Paper.Name && a.Method.StartsWith("ZESRec", StringComparison.Ordinal)).ToList();
-            plots.AddRange(IncrementalPlot.Save(options.OutDir, "incremental-ndcg20", "NDCG@20", 0, incremental, zeroShot));
-            plots.AddRange(IncrementalPlot.Save(options.OutDir, "incremental-recall20", "Recall@20", 1, incremental, zeroShot));
+            plots.AddRange(IncrementalPlot.SaveAll(options.OutDir, rows));
         }
 
         string? caseStudy = null;

@@ -10,6 +10,7 @@ public static class CommandRegistry
         new TrainCommand(),
         new ServeCommand(),
         new EvaluateCommand(),
+        new PlotCommand(),
         new ReplayCommand(),
         new DemoCommand(),
     ];

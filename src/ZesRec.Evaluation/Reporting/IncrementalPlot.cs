@@ -5,6 +5,23 @@ namespace ZesRec.Evaluation.Reporting;
 /// <summary>The paper's Figure 2: in-domain models by target training interactions against zero-shot ZESRec.</summary>
 public static class IncrementalPlot
 {
+    /// <summary>
+    /// Both incremental plots (NDCG@20 and Recall@20) of <paramref name="rows"/>: the oracles' incremental runs, their
+    /// full-split runs (paper protocol) as the last point, and the zero-shot ZESRec models as flat lines.
+    /// </summary>
+    public static IReadOnlyList<string> SaveAll(string dir, IEnumerable<ResultRow> rows)
+    {
+        var aggregates = Aggregate.Of(rows);
+        var incremental = aggregates.Where(a => a.Experiment == "incremental").ToList();
+        var oracles = incremental.Select(a => a.Method).ToHashSet(StringComparer.Ordinal);
+        incremental.AddRange(aggregates
+            .Where(a => a.Experiment == "main" && a.Protocol == EvaluationProtocol.Paper.Name && oracles.Contains(a.Method))
+            .Select(a => a with { Experiment = "incremental" }));
+        var zeroShot = aggregates.Where(a => a.Experiment == "main" && a.Protocol == EvaluationProtocol.Paper.Name && a.Method.StartsWith("ZESRec", StringComparison.Ordinal)).ToList();
+        Directory.CreateDirectory(dir);
+        return [.. Save(dir, "incremental-ndcg20", "NDCG@20", 0, incremental, zeroShot), .. Save(dir, "incremental-recall20", "Recall@20", 1, incremental, zeroShot)];
+    }
+
     /// <summary>Writes <c>name.png</c> and <c>name.svg</c>; returns the two file names.</summary>
     public static IReadOnlyList<string> Save(string dir, string name, string metric, int metricIndex, IReadOnlyList<Aggregate> incremental, IReadOnlyList<Aggregate> zeroShot)
     {

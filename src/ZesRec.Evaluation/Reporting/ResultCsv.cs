@@ -24,6 +24,137 @@ public static class ResultCsv
         File.WriteAllText(path, sb.ToString());
     }
 
+    /// <summary>
+    /// Reads rows written by <see cref="Write"/>; a line that does not fit the format is an error naming the file
+    /// and line number. Keyed by experiment, method, run, protocol and interactions, so files can be combined.
+    /// </summary>
+    public static IReadOnlyList<ResultRow> Read(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0] != Header)
+        {
+            throw new InvalidDataException($"{path}:1: expected the header '{Header}'");
+        }
+
+        var rows = new List<ResultRow>();
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        (string Experiment, string Method, string Run, string Protocol, long Interactions, int Predictions, double Seconds)? current = null;
+        void Flush(int line)
+        {
+            if (current is not { } c)
+            {
+                return;
+            }
+
+            var missing = MetricSet.Names.Where(n => !values.ContainsKey(n)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidDataException($"{path}:{line}: {c.Method} {c.Run} {c.Protocol} has no {string.Join(", ", missing)}");
+            }
+
+            rows.Add(new ResultRow(c.Experiment, c.Method, c.Run, c.Protocol, c.Interactions,
+                new MetricSet(values["ndcg@20"], values["recall@20"], values["ndcg@10"], values["recall@10"], values["mrr"], c.Predictions), c.Seconds));
+            values.Clear();
+        }
+
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                continue;
+            }
+
+            var f = Split(lines[i]);
+            if (f.Count != 9
+                || !long.TryParse(f[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var interactions)
+                || !int.TryParse(f[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var predictions)
+                || !double.TryParse(f[6], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                || !double.TryParse(f[8], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                || !MetricSet.Names.Contains(f[7]))
+            {
+                throw new InvalidDataException($"{path}:{i + 1}: not a result line (9 fields: {Header}): {lines[i]}");
+            }
+
+            var key = (f[0], f[1], f[2], f[3], interactions, predictions, seconds);
+            if (current != key || values.ContainsKey(f[7]))
+            {
+                Flush(i);
+                current = key;
+            }
+
+            values[f[7]] = value;
+        }
+
+        Flush(lines.Length);
+        return rows;
+    }
+
+    /// <summary>All rows, each key once: the first file's row wins; a later one with other numbers is reported.</summary>
+    public static IReadOnlyList<ResultRow> Combine(IEnumerable<(string File, IReadOnlyList<ResultRow> Rows)> files, TextWriter warnings)
+    {
+        var kept = new Dictionary<(string, string, string, string, long), (string File, ResultRow Row)>();
+        foreach (var (file, rows) in files)
+        {
+            foreach (var row in rows)
+            {
+                var key = (row.Experiment, row.Method, row.Run, row.Protocol, row.TrainInteractions);
+                if (!kept.TryGetValue(key, out var first))
+                {
+                    kept[key] = (file, row);
+                }
+                else if (!first.Row.Metrics.Values.SequenceEqual(row.Metrics.Values))
+                {
+                    warnings.WriteLine($"warning: {row.Method} {row.Run} {row.Protocol} ({row.Experiment}) differs between {first.File} and {file}; kept {first.File}");
+                }
+            }
+        }
+
+        return [.. kept.Values.Select(v => v.Row)];
+    }
+
+    private static List<string> Split(string line)
+    {
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var ch = line[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    sb.Append('"');
+                    i++;
+                }
+                else if (ch == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    sb.Append(ch);
+                }
+            }
+            else if (ch == '"')
+            {
+                quoted = true;
+            }
+            else if (ch == ',')
+            {
+                fields.Add(sb.ToString());
+                sb.Clear();
+            }
+            else
+            {
+                sb.Append(ch);
+            }
+        }
+
+        fields.Add(sb.ToString());
+        return fields;
+    }
+
     private static string Quote(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal)
         ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
         : s;
