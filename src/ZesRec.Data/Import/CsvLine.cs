@@ -3,7 +3,7 @@ using System.Text;
 namespace ZesRec.Data.Import;
 
 /// <summary>One RFC 4180 line: fields may be quoted, with "" for a quote inside (MovieLens titles contain commas).</summary>
-internal static class CsvLine
+public static class CsvLine
 {
     /// <summary>The fields, or null when a quote is left open.</summary>
     public static List<string>? Split(string line)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ZesRec.Data.Import;
 using ZesRec.Evaluation.Metrics;
 
 namespace ZesRec.Evaluation.Reporting;
@@ -64,8 +65,8 @@ public static class ResultCsv
                 continue;
             }
 
-            var f = Split(lines[i]);
-            if (f.Count != 9
+            var f = CsvLine.Split(lines[i]);
+            if (f is not { Count: 9 }
                 || !long.TryParse(f[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var interactions)
                 || !int.TryParse(f[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var predictions)
                 || !double.TryParse(f[6], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
@@ -110,49 +111,6 @@ public static class ResultCsv
         }
 
         return [.. kept.Values.Select(v => v.Row)];
-    }
-
-    private static List<string> Split(string line)
-    {
-        var fields = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    sb.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    sb.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                fields.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(ch);
-            }
-        }
-
-        fields.Add(sb.ToString());
-        return fields;
     }
 
     private static string Quote(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal)
