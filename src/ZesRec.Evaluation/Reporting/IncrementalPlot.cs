@@ -43,9 +43,9 @@ public static class IncrementalPlot
         plot.XLabel("target training interactions");
         plot.YLabel(metric);
         plot.Title("Incremental training vs zero-shot");
-        plot.ShowLegend();
-        plot.SavePng(Path.Combine(dir, name + ".png"), 800, 500);
-        plot.SaveSvg(Path.Combine(dir, name + ".svg"), 800, 500);
+        plot.ShowLegend(Edge.Right); // beside the axes: inside, it hid the full-split points
+        plot.SavePng(Path.Combine(dir, name + ".png"), 1000, 500);
+        plot.SaveSvg(Path.Combine(dir, name + ".svg"), 1000, 500);
         return [name + ".png", name + ".svg"];
     }
 }
