@@ -29,6 +29,7 @@ var interactionBatch = int.Parse(Arg("--batch", "512"), CultureInfo.InvariantCul
 var textCache = Arg("--text-cache", "");
 var interactionBatchMs = int.Parse(Arg("--batch-ms", "20"), CultureInfo.InvariantCulture);
 var skipEncoderAlone = args.Contains("--skip-encoder-alone");
+var encoderSpec = ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec;
 var warmupCount = int.Parse(Arg("--warmup", "10000"), CultureInfo.InvariantCulture);
 var pg = Environment.GetEnvironmentVariable("ZESREC_PG") ?? throw new InvalidOperationException("ZESREC_PG is not set: eval \"$(bash infra/dev/stack.sh env)\"");
 var bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") ?? throw new InvalidOperationException("ZESREC_KAFKA is not set: eval \"$(bash infra/dev/stack.sh env)\"");
@@ -54,7 +55,7 @@ Console.WriteLine($"processor: {batchSettings}");
 // 1b. The encoder alone, called with the processor's item batches, before anything else competes for the cores.
 Console.WriteLine($"[encoder alone] load {LoadAverage()}");
 var encoderRate = double.NaN;
-using (var encoder = skipEncoderAlone ? null : TextEncoders.Create(ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec, null, 2))
+using (var encoder = skipEncoderAlone ? null : TextEncoders.Create(encoderSpec, null, 2))
 {
     if (encoder is not null)
     {
@@ -122,7 +123,7 @@ try
     await Task.WhenAll(sends);
     var itemRate = processor.Catalog.Count / itemSeconds;
     Result("items end to end", loaded ? $"{itemRate:F0} items/s ({data.Items.Count:N0} in {itemSeconds:F1} s)" : $"timed out: {processor.Catalog.Count:N0} of {data.Items.Count:N0} in {itemSeconds:F0} s", "≥ 900/s");
-    Result($"encoder alone ({ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec}, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
+    Result($"encoder alone ({encoderSpec}, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
     Result("items pipeline / encoder alone", $"{itemRate / encoderRate:P0}");
     Result("items: CPU", CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), itemSeconds));
 

@@ -26,7 +26,9 @@ public static class OnnxInt8Quantizer
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph ?? throw new InvalidDataException("ONNX model has no graph.");
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
-        var consumers = graph.Node.SelectMany(n => n.Input).Where(i => i.Length > 0).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        // Which nodes read each value (a node reading a value twice counts twice, so it is never taken for a sole reader).
+        var consumers = graph.Node.SelectMany(n => n.Input.Where(i => i.Length > 0).Select(i => (Input: i, Node: n)))
+            .GroupBy(x => x.Input).ToDictionary(g => g.Key, g => g.Select(x => x.Node).ToList());
         var replaced = new HashSet<string>();
         var removedNodes = new HashSet<NodeProto>();
         quantized = 0;
@@ -52,7 +54,7 @@ public static class OnnxInt8Quantizer
             fused.Input.Add(valuesName);
             fused.Input.Add(scalesName);
             var output = node.Output[0];
-            if (FindBiasAdd(graph, output, consumers, initializers, columns) is { } add)
+            if (FindBiasAdd(graph, output, consumers.GetValueOrDefault(output), initializers, columns) is { } add)
             {
                 fused.Input.Add(string.Empty); // no zero point: the weights are symmetric
                 fused.Input.Add(add.Input[0] == output ? add.Input[1] : add.Input[0]);
@@ -120,13 +122,12 @@ public static class OnnxInt8Quantizer
     }
 
     // An Add of a [N] float initializer that is the MatMul output's only consumer.
-    private static NodeProto? FindBiasAdd(GraphProto graph, string output, Dictionary<string, int> consumers, Dictionary<string, TensorProto> initializers, int columns)
+    private static NodeProto? FindBiasAdd(GraphProto graph, string output, List<NodeProto>? readers, Dictionary<string, TensorProto> initializers, int columns)
     {
-        if (consumers.GetValueOrDefault(output) != 1 || graph.Output.Any(o => o.Name == output))
+        if (readers is not [var add] || graph.Output.Any(o => o.Name == output))
         {
             return null;
         }
-        var add = graph.Node.FirstOrDefault(n => n.Input.Contains(output));
         if (add is not { OpType: "Add", Domain: "" } || add.Input.Count != 2)
         {
             return null;
