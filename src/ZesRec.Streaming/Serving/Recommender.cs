@@ -97,7 +97,7 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     }
 
     // Row-wise top-k, best first; excluded items (minus infinity) are dropped, so a row can hold fewer than take.
-    private (float[] Values, int[] Columns, int[] Counts) SelectTop(Tensor scores, int rows, int columns, int take)
+    private static (float[] Values, int[] Columns, int[] Counts) SelectTop(Tensor scores, int rows, int columns, int take)
     {
         var values = new float[rows * take];
         var indices = new int[rows * take];
