@@ -17,7 +17,7 @@ public static class ScorerAlone
         var (model, _) = ModelCheckpoint.Load(modelDir, CPU);
         using (model)
         {
-            var recommender = new Recommender(model, catalog, CPU);
+            using var recommender = new Recommender(model, catalog, CPU);
             var random = new Random(7);
             var states = recommender.StartStates([.. Enumerable.Range(0, batch).Select(i => (long)i)]);
             // Each user has seen a few items, so the exclusion step runs as in the stream.

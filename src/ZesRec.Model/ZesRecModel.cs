@@ -68,4 +68,7 @@ public sealed class ZesRecModel : nn.Module
 
     /// <summary>Inner-product scores [users, items].</summary>
     public Tensor Scores(Tensor userVectors, Tensor itemVectors) => userVectors.matmul(itemVectors.t());
+
+    /// <summary>Inner-product scores [users, items] written into <paramref name="output"/> (which is returned).</summary>
+    public Tensor Scores(Tensor userVectors, Tensor itemVectors, Tensor output) => output.addmm_(userVectors, itemVectors.t(), beta: 0, alpha: 1);
 }

@@ -213,7 +213,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         var kafka = KafkaSettings.Create(options.Kafka.BootstrapServers).WithSessionTimeout(TimeSpan.FromMilliseconds(options.Kafka.SessionTimeoutMs));
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
         var sessions = new UserSessions(states, options.Kafka.InteractionsTopic);
-        var recommender = new Recommender(model, catalog, device);
+        using var recommender = new Recommender(model, catalog, device);
         ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items) : recommender;
         var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, Online, settings, clock);
         var publisher = new BatchPublisher(producer);
