@@ -127,7 +127,7 @@ public static class EvaluationJob
 
         var oracles = new List<OracleSpec>();
         using var ids = options.Baselines.Any(b => OracleSpec.TryParse(b, out var s) && !s!.Meta) ? ItemIdFeatures.Create(target.ItemCount, device) : null;
-        var trainer = new OracleTrainer(new ZesRecConfig { MaxEpochs = options.MaxEpochs }, options.Grid, log);
+        var trainer = new OracleTrainer(new ZesRecConfig { MaxEpochs = options.MaxEpochs }, options.Grid, log, options.OracleSettings);
         for (var seed = options.FirstSeed; seed < options.FirstSeed + options.Seeds; seed++)
         {
             var run = $"seed {seed}";

@@ -29,6 +29,9 @@ public sealed record EvaluationOptions
     /// <summary>Oracles pick D in {128, 300} and lr in {0.01, 0.1, 1} by validation loss instead of D=300, lr=0.1.</summary>
     public bool Grid { get; init; }
 
+    /// <summary>Fixed D and lr per oracle name (see <see cref="Oracles.OracleSettings"/>); these skip the grid.</summary>
+    public IReadOnlyDictionary<string, (int Dim, double LearningRate)> OracleSettings { get; init; } = new Dictionary<string, (int, double)>();
+
     /// <summary>Target training interaction budgets of the incremental-training experiment; empty skips it.</summary>
     public IReadOnlyList<long> IncrementalSizes { get; init; } = [];
 

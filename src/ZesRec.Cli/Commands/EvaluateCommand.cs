@@ -1,5 +1,6 @@
 using System.Globalization;
 using ZesRec.Evaluation;
+using ZesRec.Evaluation.Oracles;
 
 namespace ZesRec.Cli.Commands;
 
@@ -30,6 +31,8 @@ public sealed class EvaluateCommand : ICommand
                                 --exclude-seen: what the streaming processor measures online)
           --grid                oracles choose D in {128,300} and lr in {0.01,0.1,1} by validation loss
                                 (default D=300, lr=0.1)
+          --oracle-settings L   fixed D:lr per oracle, e.g. gru4rec=300:1,tcn=128:1 (e.g. an earlier --grid
+                                run's picks, for more seeds or the incremental budgets); those skip --grid
           --incremental LIST    oracles retrained on these many target interactions, e.g. 2500,5000,10000
                                 (default: skipped); plotted against zero-shot ZESRec
           --epochs N            oracle training epochs at most (default 20, early stopping, patience 3)
@@ -60,6 +63,7 @@ public sealed class EvaluateCommand : ICommand
             ExcludeSeen = args.GetFlag("exclude-seen"),
             AllPositions = args.GetFlag("all-positions"),
             Grid = args.GetFlag("grid"),
+            OracleSettings = ParseOracleSettings(args.Get("oracle-settings")),
             IncrementalSizes = ParseSizes(args.Get("incremental")),
             MaxEpochs = args.GetInt("epochs", defaults.MaxEpochs),
             CaseStudyUsers = args.GetInt("case-study", defaults.CaseStudyUsers),
@@ -69,10 +73,28 @@ public sealed class EvaluateCommand : ICommand
             Device = args.Get("device", defaults.Device),
         };
         CommandChecks.RejectUnknownOptions(args);
+        var requested = options.Baselines.Select(b => OracleSpec.TryParse(b, out var spec) ? spec!.Name : b).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (options.OracleSettings.Keys.FirstOrDefault(k => !requested.Contains(k)) is { } unused)
+        {
+            throw new UsageException($"--oracle-settings sets {unused}, which --baselines does not request");
+        }
+
         var raw = Environment.GetCommandLineArgs();
         var verb = Array.IndexOf(raw, Name);
         EvaluationJob.Run(options, Console.Out, "zesrec evaluate " + string.Join(' ', raw.Skip(verb >= 0 ? verb + 1 : 1)));
         return Task.FromResult(0);
+    }
+
+    private static IReadOnlyDictionary<string, (int Dim, double LearningRate)> ParseOracleSettings(string? value)
+    {
+        try
+        {
+            return OracleSettings.Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static List<long> ParseSizes(string? value)

@@ -9,9 +9,10 @@ namespace ZesRec.Evaluation.Oracles;
 
 /// <summary>
 /// Trains an in-domain baseline on target training sequences with the paper's settings, optionally picking D
-/// and the learning rate from a small grid by validation loss.
+/// and the learning rate from a small grid by validation loss; an oracle named in <paramref name="fixedSettings"/>
+/// (keyed by <see cref="OracleSpec.Name"/>) is trained with that D and learning rate only.
 /// </summary>
-public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter log)
+public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter log, IReadOnlyDictionary<string, (int Dim, double LearningRate)>? fixedSettings = null)
 {
     public static IReadOnlyList<int> GridDims { get; } = [128, 300];
 
@@ -22,7 +23,9 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
     /// <param name="features">[N, F] item features on the training device: text embeddings or <see cref="ItemIdFeatures"/>.</param>
     public Trained Train(OracleSpec spec, Tensor features, IReadOnlyList<UserSequence> train, IReadOnlyList<UserSequence> validation, long seed)
     {
-        var settings = grid
+        var settings = fixedSettings is not null && fixedSettings.TryGetValue(spec.Name, out var chosen)
+            ? [chosen]
+            : grid
             ? [.. GridDims.SelectMany(d => GridLearningRates.Select(lr => (d, lr)))]
             : new[] { (baseConfig.Dim, baseConfig.LearningRate) };
         Trained? best = null;
