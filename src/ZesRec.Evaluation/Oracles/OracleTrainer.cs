@@ -23,13 +23,8 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
     /// <param name="features">[N, F] item features on the training device: text embeddings or <see cref="ItemIdFeatures"/>.</param>
     public Trained Train(OracleSpec spec, Tensor features, IReadOnlyList<UserSequence> train, IReadOnlyList<UserSequence> validation, long seed)
     {
-        var settings = fixedSettings is not null && fixedSettings.TryGetValue(spec.Name, out var chosen)
-            ? [chosen]
-            : grid
-            ? [.. GridDims.SelectMany(d => GridLearningRates.Select(lr => (d, lr)))]
-            : new[] { (baseConfig.Dim, baseConfig.LearningRate) };
         Trained? best = null;
-        foreach (var (dim, lr) in settings)
+        foreach (var (dim, lr) in SettingsFor(spec))
         {
             var config = baseConfig with { Variant = spec.Variant, Dim = dim, LearningRate = lr, Seed = seed };
             manual_seed(seed);
@@ -51,5 +46,18 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
         }
 
         return best!;
+    }
+
+    // The (D, lr) pairs to train: the fixed one if the oracle has one, else the grid or the defaults.
+    private IEnumerable<(int Dim, double LearningRate)> SettingsFor(OracleSpec spec)
+    {
+        if (fixedSettings is not null && fixedSettings.TryGetValue(spec.Name, out var chosen))
+        {
+            return [chosen];
+        }
+
+        return grid
+            ? [.. GridDims.SelectMany(d => GridLearningRates.Select(lr => (d, lr)))]
+            : [(baseConfig.Dim, baseConfig.LearningRate)];
     }
 }
