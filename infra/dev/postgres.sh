@@ -7,8 +7,10 @@
 #   infra/dev/postgres.sh url      print the ZESREC_PG=... connection string line
 #
 # Environment:
-#   ZESREC_PG_DIR       folder of the throwaway cluster (default <repo>/.local/postgres;
-#                       data in $ZESREC_PG_DIR/data, socket in $ZESREC_PG_DIR/sock)
+#   ZESREC_PG_DIR       folder of the throwaway cluster (default <repo>/.local/postgres, or, as root in a clone
+#                       that user postgres cannot enter (e.g. under a mktemp -d folder), a per-clone folder
+#                       /var/tmp/zesrec-postgres-<hash of the clone's path>; data in $ZESREC_PG_DIR/data,
+#                       socket in $ZESREC_PG_DIR/sock)
 #   ZESREC_PG_PORT      TCP port on 127.0.0.1 (default 55432)
 #   ZESREC_PG_PASSWORD  password of the zesrec role (default zesrec: a local-dev value only)
 #
@@ -23,10 +25,6 @@ ROOT=$(zesrec_repo_root)
 PG_VERSION=15
 PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
 PG_CONFIG=$PG_BIN/pg_config
-PG_DIR=${ZESREC_PG_DIR:-$ROOT/.local/postgres}
-PG_DATA=$PG_DIR/data
-PG_SOCK=$PG_DIR/sock
-PG_LOG=$PG_DIR/postgres.log
 PG_PORT=${ZESREC_PG_PORT:-55432}
 PG_PASSWORD=${ZESREC_PG_PASSWORD:-zesrec}
 BUILD_DIR=$ROOT/.local/build/pgvector
@@ -45,6 +43,14 @@ else
   PG_USER=$(id -un)
   as_pg() { "$@"; }
 fi
+
+PG_DIR=${ZESREC_PG_DIR:-$ROOT/.local/postgres}
+if [[ -z ${ZESREC_PG_DIR:-} ]] && zesrec_is_root && id postgres >/dev/null 2>&1 && ! as_pg test -x "$ROOT"; then
+  PG_DIR=/var/tmp/zesrec-postgres-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
+fi
+PG_DATA=$PG_DIR/data
+PG_SOCK=$PG_DIR/sock
+PG_LOG=$PG_DIR/postgres.log
 
 connection_string() {
   printf 'ZESREC_PG=Host=127.0.0.1;Port=%s;Database=zesrec;Username=zesrec;Password=%s\n' "$PG_PORT" "$PG_PASSWORD"
