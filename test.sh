@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# shellcheck source=infra/dev/lib.sh
+. infra/dev/lib.sh
+ZESREC_DATA_ROOT=$(zesrec_data_root)
+export ZESREC_DATA_ROOT
+
 bash infra/dev/stack.sh up
 if [[ "${ZESREC_KEEP_SERVICES:-0}" != 1 ]]; then
   trap 'bash infra/dev/stack.sh down' EXIT

@@ -9,6 +9,22 @@ zesrec_repo_root() {
 
 # Messages go to stderr so that stdout stays machine-readable (e.g. the
 # ZESREC_PG= line that tests parse).
+# The shared datasets: $ZESREC_DATA_ROOT, else ../shared/data beside the repository, else (a clone made elsewhere,
+# e.g. under mktemp -d) ../shared/data beside the local repository it was cloned from.
+zesrec_data_root() {
+  local root origin
+  root=$(zesrec_repo_root)
+  if [[ -n ${ZESREC_DATA_ROOT:-} ]]; then
+    printf '%s\n' "$ZESREC_DATA_ROOT"
+  elif [[ -d $root/../shared/data ]]; then
+    (cd "$root/../shared/data" && pwd)
+  elif origin=$(git -C "$root" config --get remote.origin.url 2>/dev/null) && [[ -d $origin/../shared/data ]]; then
+    (cd "$origin/../shared/data" && pwd)
+  else
+    printf '%s\n' "$root/../shared/data"
+  fi
+}
+
 zesrec_log() {
   printf '[%s] %s\n' "${ZESREC_LOG_TAG:-zesrec}" "$*" >&2
 }

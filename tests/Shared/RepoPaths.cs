@@ -6,8 +6,12 @@ internal static class RepoPaths
     /// <summary>The folder holding ZesRec.Streaming.sln, found upwards from the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>A path under ../shared/data, the read-only datasets beside the repository.</summary>
-    public static string SharedData(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", relative));
+    /// <summary>
+    /// A path under the read-only shared datasets: $ZESREC_DATA_ROOT (test.sh sets it, see infra/dev/lib.sh), else
+    /// ../shared/data beside the repository.
+    /// </summary>
+    public static string SharedData(string relative) =>
+        Path.GetFullPath(Path.Combine(Environment.GetEnvironmentVariable("ZESREC_DATA_ROOT") is { Length: > 0 } data ? data : Path.Combine(Root, "..", "shared", "data"), relative));
 
     public static string Schema(string file) => Path.Combine(Root, "schemas", "dataset", file);
 

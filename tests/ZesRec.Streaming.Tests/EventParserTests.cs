@@ -79,7 +79,7 @@ public sealed class EventParserTests
     public void Parser_should_accept_every_event_of_a_real_dataset_when_serialised_by_EventJson(string dataset)
     {
         // Given
-        var dir = Path.Combine(SchemaFiles.RepoRoot, "..", "shared", "data", "tiny", dataset);
+        var dir = RepoPaths.SharedData(Path.Combine("tiny", dataset));
         var items = Rows(Path.Combine(dir, "items.tsv"))
             .Select(r => new ItemCreated(1, r[0], r[1]))
             .ToList();

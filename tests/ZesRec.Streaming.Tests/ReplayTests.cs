@@ -112,8 +112,8 @@ public sealed class ReplayTests(KafkaService kafka) : IDisposable
 
     internal static EventLogDataset ImportTiny(string scratch)
     {
-        var source = Path.Combine(RepoPaths.Root, "..", "shared", "data", "tiny", "amazon_office_tiny");
-        return DatasetImporters.ImportTo("tsv", Path.GetFullPath(source), Path.Combine(scratch, "tiny"), "tiny-office").Dataset;
+        var source = RepoPaths.SharedData(Path.Combine("tiny", "amazon_office_tiny"));
+        return DatasetImporters.ImportTo("tsv", source, Path.Combine(scratch, "tiny"), "tiny-office").Dataset;
     }
 }
 

@@ -25,7 +25,7 @@ public sealed class DemoCommand : ICommand
     public string Help => """
         Usage: zesrec demo [options]
 
-          --data-root DIR   the shared datasets (default ../shared/data)
+          --data-root DIR   the shared datasets (default $ZESREC_DATA_ROOT, which ./zesrec sets, else ../shared/data)
           --source NAME     source dataset folder under the data root, RecBole format (default amazon2018-scientific)
           --target NAME     target dataset folder under the data root, ReChorus format (default amazon2014-office)
           --variant NAME    tcn (default: the best zero-shot variant in docs/results.md), gru4rec or hrnn
@@ -40,7 +40,7 @@ public sealed class DemoCommand : ICommand
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
-        var dataRoot = args.Get("data-root", Path.Combine("..", "shared", "data"));
+        var dataRoot = args.Get("data-root", Environment.GetEnvironmentVariable("ZESREC_DATA_ROOT") is { Length: > 0 } shared ? shared : Path.Combine("..", "shared", "data"));
         var sourceName = args.Get("source", "amazon2018-scientific");
         var targetName = args.Get("target", "amazon2014-office");
         var variant = UserEncoderVariants.Parse(args.Get("variant", "tcn"));

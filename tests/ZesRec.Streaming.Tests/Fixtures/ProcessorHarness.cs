@@ -23,11 +23,9 @@ public sealed class ProcessorHarness : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var root = RepoPaths.Root;
-        string Shared(string relative) => Path.GetFullPath(Path.Combine(root, "..", "shared", "data", relative));
         var source = Path.Combine(Path.GetTempPath(), "zesrec-proc-src-" + Guid.NewGuid().ToString("N"));
-        DatasetImporters.ImportTo("tsv", Shared("tiny/amazon_scientific_tiny"), source, "tiny-scientific");
-        Target = DatasetImporters.Import("tsv", Shared("tiny/amazon_office_tiny"), "tiny-office").Dataset;
+        DatasetImporters.ImportTo("tsv", RepoPaths.SharedData("tiny/amazon_scientific_tiny"), source, "tiny-scientific");
+        Target = DatasetImporters.Import("tsv", RepoPaths.SharedData("tiny/amazon_office_tiny"), "tiny-office").Dataset;
         var (model, _) = TrainingJob.Run(
             new TrainingJobOptions
             {
