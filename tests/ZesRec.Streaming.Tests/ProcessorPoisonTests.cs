@@ -156,6 +156,27 @@ public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService pos
         Assert.True(await Eventually.HoldsAsync(() => served.Run.Processor.Ready, Patience), served.Run.Processor.Readiness().Why);
     }
 
+    [Fact]
+    public async Task Timestamp_after_a_position_of_the_largest_value_should_be_dead_lettered_as_out_of_order()
+    {
+        // Given a serving processor and a user whose first interaction has the largest position
+        await using var served = await ServedAsync("mixed_keys");
+        var items = harness.Target.Items.Take(2).Select(i => i.ItemId).ToList();
+        await served.Producer.ProduceAsync(served.Topics.Interactions, "user-m", EventJson.Serialize(new InteractionOccurred(1, "user-m", items[0], null, long.MaxValue)));
+
+        // When the user's next interaction has a timestamp instead
+        await served.Producer.ProduceAsync(served.Topics.Interactions, "user-m", EventJson.Serialize(new InteractionOccurred(1, "user-m", items[1], DateTimeOffset.UtcNow.AddDays(-1), null)));
+        var valid = harness.Target.Interactions.Take(20).ToList();
+        await ProcessorHarness.PublishInteractionsAsync(served.Producer, served.Topics.Interactions, valid);
+
+        // Then the second is dead-lettered with a reason that names both, and the stream goes on
+        var letter = Assert.Single(Letters(served, 1));
+        Assert.Equal(ReasonCodes.OutOfOrder, letter.ReasonCode);
+        Assert.Contains($"position {long.MaxValue}", letter.Reason, StringComparison.Ordinal);
+        Assert.Equal(valid.Count + 1, Recommendations(served, valid.Count + 1).Count);
+        Assert.True(served.Run.Processor.Ready);
+    }
+
     private async Task<Served> ServedAsync(string name)
     {
         var schema = await postgres.CreateSchemaAsync("poison_" + name);

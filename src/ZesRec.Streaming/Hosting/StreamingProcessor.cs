@@ -162,8 +162,8 @@ public sealed class StreamingProcessor : IAsyncDisposable
                 }
                 catch (ConfigurationException e)
                 {
+                    // The caller reports it (zesrec serve: on stderr, with a non-zero exit code).
                     notReadyReason = e.Message;
-                    log.WriteLine($"zesrec serve: {e.Message}");
                     throw;
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -287,8 +287,15 @@ public sealed class InteractionBatchProcessor(
             + "publish all of a user's interactions with the user id as the key and one partitioner, so they stay in order on one partition",
             settings, now);
 
+    // A user's earlier interaction may have had a position where this one has a time: any key must be describable.
     private static string Describe(InteractionOccurred e, long key) =>
-        e.Timestamp is null ? $"position {key}" : DateTimeOffset.FromUnixTimeSeconds(key).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        e.Timestamp is null || key < MinUnixSeconds || key > MaxUnixSeconds
+            ? $"position {key}"
+            : DateTimeOffset.FromUnixTimeSeconds(key).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     /// <summary>
     /// The sessions of a wave's users; new users start from the dummy item, all in one batched step. Their
