@@ -82,13 +82,19 @@ public sealed record DeadLetter(
             Bounded(reason),
             now.ToUniversalTime());
         var size = EventJson.Serialize(letter).Length;
-        var keep = text.Length;
-
-        // Every character kept costs at least one byte of JSON, so dropping the excess in characters fits in one
-        // round; the loop only absorbs the note in the reason growing by a digit.
-        for (var round = 0; round < 8 && size > maxBytes; round++)
+        if (size <= maxBytes)
         {
-            keep = Math.Max(0, keep - (size - maxBytes));
+            return letter;
+        }
+
+        // The first cut keeps the share of the payload that fits, as if its escaping were even; later rounds drop
+        // the remaining excess in characters (each costs at least one byte), and absorb the note in the reason.
+        var rest = EventJson.Serialize(letter with { Payload = "" }).Length;
+        const int note = 256; // the reason's note on the cut
+        var keep = (int)((long)text.Length * Math.Max(0, maxBytes - rest - note) / Math.Max(1, size - rest));
+        for (var round = 0; round < 16 && (round == 0 || size > maxBytes); round++)
+        {
+            keep = round == 0 ? keep : Math.Max(0, keep - (size - maxBytes));
             if (!isText)
             {
                 keep = keep / 4 * 4;
