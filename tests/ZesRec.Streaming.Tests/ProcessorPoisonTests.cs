@@ -4,7 +4,9 @@ using Confluent.Kafka;
 using ZesRec.Data.Events;
 using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
+using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Tests.Fixtures;
+using Xunit.Abstractions;
 using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
@@ -14,7 +16,7 @@ namespace ZesRec.Streaming.Tests;
 /// its own reason while the events around it are applied, and the processor must stay ready.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
-public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
+public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
@@ -144,6 +146,8 @@ public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService pos
         // When that user's interaction comes in the middle of valid ones, in one batch
         var valid = harness.Target.Interactions.Take(60).ToList();
         var refused = valid[30] with { UserId = "refused-user" };
+        var restarts = ZesRecMetrics.Restarts.Value;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await ProcessorHarness.PublishInteractionsAsync(served.Producer, served.Topics.Interactions, [.. valid.Take(30), refused, .. valid.Skip(30)]);
 
         // Then it is dead-lettered as unprocessable with PostgreSQL's reason, every other one is applied, and the processor is ready again
@@ -154,6 +158,8 @@ public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService pos
         var states = await ProcessorStore.StatesAsync(served.Schema.DataSource);
         Assert.Equal(valid.Count, states.Values.Sum(s => s.Interactions));
         Assert.True(await Eventually.HoldsAsync(() => served.Run.Processor.Ready, Patience), served.Run.Processor.Readiness().Why);
+        output.WriteLine($"isolated and dead-lettered, every other interaction applied and ready again {clock.Elapsed.TotalSeconds:0.0} s after publishing; "
+            + $"{ZesRecMetrics.Restarts.Value - restarts} restarts; reason: {letter.Reason}");
     }
 
     [Fact]
