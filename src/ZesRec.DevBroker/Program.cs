@@ -49,7 +49,7 @@ try
         }
 
         Console.WriteLine(
-            $"zesrec-devbroker: mock broker at {cluster.Bootstraps}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions})"))}");
+            $"zesrec-devbroker: mock broker at {cluster.Bootstraps}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions}, max {t.MaxMessageBytes} bytes)"))}");
         Console.WriteLine($"KAFKA_READY bootstrap={bootstrap}");
         if (options.ControlFile is not null)
         {

@@ -2,9 +2,19 @@ using System.Text.Json;
 
 namespace ZesRec.DevBroker;
 
-/// <summary>A topic the broker creates at start, read from infra/kafka/topics.json.</summary>
-internal sealed record TopicSpec(string Name, int Partitions)
+/// <summary>
+/// A topic the broker creates at start, read from infra/kafka/topics.json. <see cref="MaxMessageBytes"/> is the topic's
+/// max.message.bytes on a real cluster (docker-compose.yml sets the same); librdkafka's mock cluster has no topic
+/// configs, so here the producers' message.max.bytes, below it, is what bounds a message.
+/// </summary>
+internal sealed record TopicSpec(string Name, int Partitions, int MaxMessageBytes)
 {
+    /// <summary>Kafka's own default (1 MiB plus record overhead), rounded to 1 MiB.</summary>
+    public const int DefaultMaxMessageBytes = 1_048_576;
+
+    /// <summary>Below this a dead letter of a small event could not be written.</summary>
+    public const int MinMaxMessageBytes = 81_920;
+
     public static IReadOnlyList<TopicSpec> Load(string path)
     {
         if (!File.Exists(path))
@@ -65,6 +75,13 @@ internal sealed record TopicSpec(string Name, int Partitions)
             throw new FormatException($"{where} ('{name}'): \"partitions\" must be a positive integer.");
         }
 
-        return new TopicSpec(name, partitions);
+        var maxMessageBytes = DefaultMaxMessageBytes;
+        if (entry.TryGetProperty("maxMessageBytes", out var m)
+            && (m.ValueKind != JsonValueKind.Number || !m.TryGetInt32(out maxMessageBytes) || maxMessageBytes < MinMaxMessageBytes))
+        {
+            throw new FormatException($"{where} ('{name}'): \"maxMessageBytes\" must be an integer of at least {MinMaxMessageBytes}.");
+        }
+
+        return new TopicSpec(name, partitions, maxMessageBytes);
     }
 }

@@ -64,17 +64,43 @@ public sealed class EventDeadLetterTests
         Assert.Empty(SchemaFiles.Violations("dead-letter", EventJson.Serialize(letter)));
     }
 
-    [Fact]
-    public void DeadLetter_should_match_its_schema_when_the_payload_is_a_large_binary_message()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DeadLetter_should_cut_the_payload_to_fit_and_keep_size_and_hash_when_the_message_is_too_large(bool binary)
     {
-        // Given: 1 MiB of bytes that are not UTF-8, Kafka's default largest message
-        var payload = Enumerable.Repeat((byte)0xFF, 1024 * 1024).ToArray();
+        // Given: 1 MiB, Kafka's default largest message; as text, quotes and control characters that JSON escapes
+        var payload = binary
+            ? Enumerable.Repeat((byte)0xFF, 1024 * 1024).ToArray()
+            : Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":\"\u0001\"}", 1024 * 1024 / 12)));
+        const int limit = 500_000;
 
         // When
-        var letter = DeadLetter.For("zesrec.items", 0, 0, "k", payload, ReasonCodes.TooLarge, "the payload is 1048576 bytes, over the limit of 65536", Now);
+        var letter = DeadLetter.For("zesrec.items", 0, 0, "k", payload, ReasonCodes.TooLarge, "the payload is 1048576 bytes, over the limit of 65536", Now, limit);
+        var json = EventJson.Serialize(letter);
+
+        // Then the letter fits, says what was cut, and identifies the whole original
+        Assert.InRange(json.Length, limit / 2, limit);
+        Assert.True(letter.PayloadTruncated);
+        Assert.Equal(payload.Length, letter.PayloadSize);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload)), letter.PayloadSha256);
+        Assert.Equal(payload[..letter.PayloadBytes().Length], letter.PayloadBytes());
+        Assert.Contains("cut to its first", letter.Reason, StringComparison.Ordinal);
+        Assert.Empty(SchemaFiles.Violations("dead-letter", json));
+    }
+
+    [Fact]
+    public void DeadLetter_should_keep_the_whole_payload_when_it_fits()
+    {
+        // Given
+        var payload = "{\"version\":1}"u8.ToArray();
+
+        // When
+        var letter = DeadLetter.For("zesrec.items", 0, 0, "k", payload, ReasonCodes.MissingField, "field 'itemId' is missing", Now);
 
         // Then
+        Assert.False(letter.PayloadTruncated);
         Assert.Equal(payload, letter.PayloadBytes());
-        Assert.Empty(SchemaFiles.Violations("dead-letter", EventJson.Serialize(letter)));
+        Assert.Equal(payload.Length, letter.PayloadSize);
     }
 }

@@ -71,6 +71,10 @@ public sealed class EventSchemaTests
         { "timestamp no offset", "interaction", """{"version":1,"userId":"u","itemId":"a","timestamp":"2018-01-01T00:00:00"}""", ReasonCodes.WrongType, "format" },
         { "unknown field", "interaction", """{"version":1,"userId":"u","itemId":"a","position":0,"rating":5}""", ReasonCodes.UnknownField, "additionalProperties" },
         { "null", "interaction", "null", ReasonCodes.WrongType, "type" },
+        { "userId with an escaped NUL", "interaction", """{"version":1,"userId":"u\u0000x","itemId":"a","position":0}""", ReasonCodes.ForbiddenCharacter, "pattern" },
+        { "itemId with an escaped tab", "interaction", """{"version":1,"userId":"u","itemId":"a\tb","position":0}""", ReasonCodes.ForbiddenCharacter, "pattern" },
+        { "itemId with U+0085", "item-created", """{"version":1,"itemId":"a\u0085","text":"t"}""", ReasonCodes.ForbiddenCharacter, "pattern" },
+        { "text with an escaped NUL", "item-created", """{"version":1,"itemId":"a","text":"stapler\u0000"}""", ReasonCodes.ForbiddenCharacter, "pattern" },
     };
 
     [Theory]

@@ -37,7 +37,15 @@ public sealed class ServeCommand : ICommand
         await using (processor)
         {
             Console.WriteLine($"zesrec serve: model {processor.Card.ModelVersion} ({processor.Card.Config.Variant}), metrics on http://{options.Metrics.Host}:{processor.MetricsPort}/metrics");
-            await processor.RunAsync(cancellationToken);
+            try
+            {
+                await processor.RunAsync(cancellationToken);
+            }
+            catch (ConfigurationException e)
+            {
+                await Console.Error.WriteLineAsync($"zesrec serve: {e.Message}");
+                return 1;
+            }
         }
 
         return 0;

@@ -14,6 +14,7 @@ internal static class ServeConfiguration
         ("instance", "Kafka:InstanceId"),
         ("pg", "Postgres:ConnectionString"),
         ("pg-schema", "Postgres:Schema"),
+        ("create-pg-schema", "Postgres:CreateSchema"),
         ("metrics-port", "Metrics:Port"),
         ("scoring", "Processing:Scoring"),
         ("device", "Processing:Device"),

@@ -91,9 +91,11 @@ internal ref struct EventReader
         return (int)Math.Clamp(version, int.MinValue, int.MaxValue);
     }
 
-    public string? Id(string field) => BoundedString(field, _limits.MaxIdLength, ReasonCodes.EmptyId);
+    /// <summary>Ids become Kafka keys, log lines and PostgreSQL text: no control character of any kind.</summary>
+    public string? Id(string field) => BoundedString(field, _limits.MaxIdLength, ReasonCodes.EmptyId, idCharacters: true);
 
-    public string? Text(string field) => BoundedString(field, _limits.MaxTextLength, ReasonCodes.EmptyText);
+    /// <summary>Text may hold line breaks and tabs; only U+0000, which PostgreSQL text cannot store, is refused.</summary>
+    public string? Text(string field) => BoundedString(field, _limits.MaxTextLength, ReasonCodes.EmptyText, idCharacters: false);
 
     public DateTimeOffset? Timestamp(string field)
     {
@@ -150,7 +152,7 @@ internal ref struct EventReader
         return _code is not null;
     }
 
-    private string? BoundedString(string field, int maxLength, string emptyCode)
+    private string? BoundedString(string field, int maxLength, string emptyCode, bool idCharacters)
     {
         _reader.Read();
         if (_reader.TokenType != JsonTokenType.String)
@@ -177,7 +179,37 @@ internal ref struct EventReader
             }
         }
 
+        // Only an escaped value can hold a control character: the reader refuses raw ones as invalid JSON.
+        if (_reader.ValueIsEscaped && ForbiddenAt(value, idCharacters) is var at and >= 0)
+        {
+            Report(
+                ReasonCodes.ForbiddenCharacter,
+                idCharacters
+                    ? $"field '{field}' holds the control character U+{(int)value[at]:X4} at position {at}; ids may not hold control characters"
+                    : $"field '{field}' holds U+0000 at position {at}, which PostgreSQL cannot store; remove it from the text");
+            return null;
+        }
+
         return value;
+    }
+
+    private static int ForbiddenAt(string value, bool idCharacters)
+    {
+        if (!idCharacters)
+        {
+            return value.IndexOf('\0', StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            // U+0000 to U+001F and U+007F to U+009F.
+            if (char.IsControl(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // JSON Schema's maxLength counts code points; a surrogate pair is one.

@@ -53,8 +53,11 @@ public sealed class PostgresOptions
     [Required]
     public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=55432;Database=zesrec;Username=zesrec;Password=zesrec";
 
-    /// <summary>Optional schema for the processor's tables (tests give each run its own).</summary>
+    /// <summary>Optional schema for the processor's tables (tests give each run its own); it must exist unless <see cref="CreateSchema"/>.</summary>
     public string? Schema { get; set; }
+
+    /// <summary>Create <see cref="Schema"/> when it does not exist, instead of refusing to start.</summary>
+    public bool CreateSchema { get; set; }
 }
 
 public sealed class MetricsOptions

@@ -30,6 +30,9 @@ public sealed class StreamingProcessor : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
+    /// <summary>The pause before a run that isolates a failing record; not an outage, so no back-off.</summary>
+    private static readonly TimeSpan IsolationPause = TimeSpan.FromMilliseconds(200);
+
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ConsumerCloseTimeout = TimeSpan.FromSeconds(10);
@@ -44,6 +47,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
     private readonly ItemCatalog catalog;
     private readonly Npgsql.NpgsqlDataSource dataSource;
     private readonly HealthServer health;
+    private readonly PoisonGuard guard = new();
     private volatile string notReadyReason = "starting";
     private volatile string postgresProblem = "";
     private volatile string loggedKafkaProblem = "";
@@ -102,6 +106,8 @@ public sealed class StreamingProcessor : IAsyncDisposable
             errors.Add(new($"model folder '{options.ModelDir}' does not exist (zesrec train writes one)", ["ModelDir"]));
         }
 
+        errors.AddRange(ServeChecks.Offline(options).Select(p => new System.ComponentModel.DataAnnotations.ValidationResult(p.Problem, [p.Setting])));
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("invalid configuration:\n  " + string.Join("\n  ", errors.Select(e => $"{string.Join(",", e.MemberNames)}: {e.ErrorMessage}")));
@@ -135,7 +141,10 @@ public sealed class StreamingProcessor : IAsyncDisposable
         return (false, reason.Length > 0 ? reason : "restarting the streams");
     }
 
-    /// <summary>Runs until <paramref name="cancellationToken"/> fires; restarts the streams after failures.</summary>
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> fires; restarts the streams after failures. Throws
+    /// <see cref="ConfigurationException"/> when a setting cannot work (a missing schema or topic): that is not retried.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stopProbing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -151,12 +160,31 @@ public sealed class StreamingProcessor : IAsyncDisposable
                 {
                     await RunOnceAsync(cancellationToken);
                 }
+                catch (ConfigurationException e)
+                {
+                    // The caller reports it (zesrec serve: on stderr, with a non-zero exit code).
+                    notReadyReason = e.Message;
+                    throw;
+                }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     var failedAt = clock.GetUtcNow().UtcTicks;
                     ZesRecMetrics.Restarts.Inc();
                     // Connections of a database that went away are dead; the next attempt must open new ones.
                     dataSource.Clear();
+                    if (guard.OnFailure(e) is { } isolating)
+                    {
+                        // A failure tied to records, not an outage: the next run applies them one by one at once.
+                        notReadyReason = $"isolating a failing record: {isolating}";
+                        log.WriteLine($"zesrec serve: {isolating}; restarting now");
+                        if (!await WaitBeforeRestartAsync(IsolationPause, failedAt, cancellationToken))
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
                     if (becameReady)
                     {
                         // The run had recovered from any earlier failure: this is a new outage, start short again.
@@ -196,7 +224,10 @@ public sealed class StreamingProcessor : IAsyncDisposable
     {
         running = false;
         notReadyReason = "connecting to PostgreSQL";
+        await ServeChecks.EnsureSchemaAsync(dataSource, options.Postgres, cancellationToken);
         await StoreSchema.EnsureAsync(dataSource, card.Config.Dim, cancellationToken);
+        notReadyReason = "checking the Kafka topics";
+        var maxMessageBytes = await ServeChecks.CheckTopicsAsync(options, KafkaSettings.ProducerMessageMaxBytes);
         var items = new ItemStore(dataSource);
         var states = new StateStore(dataSource);
         var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
@@ -205,8 +236,9 @@ public sealed class StreamingProcessor : IAsyncDisposable
             card.ModelVersion, options.Processing.TopK, options.Processing.MaxHistory, TimeSpan.FromMilliseconds(options.Processing.UnknownItemWaitMs))
         {
             ItemOffsetsKey = $"{options.Kafka.ItemsTopic}@{options.Kafka.InstanceId}",
+            MaxMessageBytes = maxMessageBytes,
         };
-        var itemProcessor = new ItemBatchProcessor(encoder, model, device, catalog, items, parser, settings, clock);
+        var itemProcessor = new ItemBatchProcessor(encoder, model, device, catalog, items, parser, settings, guard, clock);
         await LoadCatalogAsync(items, itemProcessor, cancellationToken);
 
         notReadyReason = "joining the consumer group";
@@ -215,7 +247,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         var sessions = new UserSessions(states, options.Kafka.InteractionsTopic);
         using var recommender = new Recommender(model, catalog, device);
         ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items) : recommender;
-        var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, Online, settings, clock);
+        var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, Online, settings, guard, clock);
         var publisher = new BatchPublisher(producer);
 
         using var system = ActorSystem.Create("zesrec", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
@@ -223,11 +255,11 @@ public sealed class StreamingProcessor : IAsyncDisposable
         var (itemControl, itemsDone) = ProcessorGraph.Build(
             KafkaSource.Create(kafka.WithGroupId($"{options.Kafka.GroupId}.items.{options.Kafka.InstanceId}"), [options.Kafka.ItemsTopic], new ItemOffsets(states, settings.ItemOffsetsKey)),
             "items", options.Processing.ItemBatchSize, TimeSpan.FromMilliseconds(options.Processing.ItemBatchMs),
-            ProcessorGraph.Steps<EncodedItems>(itemProcessor.EncodeAsync, itemProcessor.StoreAsync), publisher, new BatchPersister(states, null)).Run(materializer);
+            ProcessorGraph.Steps<EncodedItems>(itemProcessor.EncodeAsync, itemProcessor.StoreAsync), publisher, new BatchPersister(states, null, guard), guard).Run(materializer);
         var (control, interactionsDone) = ProcessorGraph.Build(
             KafkaSource.Create(kafka.WithGroupId(options.Kafka.GroupId), [options.Kafka.InteractionsTopic], sessions),
             "interactions", options.Processing.InteractionBatchSize, TimeSpan.FromMilliseconds(options.Processing.InteractionBatchMs),
-            ProcessorGraph.Step(interactionProcessor.ProcessAsync), publisher, new BatchPersister(states, sessions), TimeSpan.FromSeconds(1)).Run(materializer);
+            ProcessorGraph.Step(interactionProcessor.ProcessAsync), publisher, new BatchPersister(states, sessions, guard), guard, TimeSpan.FromSeconds(1)).Run(materializer);
         consumers = new Consumers(control, itemControl);
         running = true;
 

@@ -12,6 +12,13 @@ public sealed record KafkaSettings
     /// <summary>librdkafka's fetch.wait.max.ms (and fetch.error.backoff.ms) unless <see cref="Properties"/> sets them.</summary>
     public const int FetchWaitMaxMs = 10;
 
+    /// <summary>
+    /// The producer's message.max.bytes unless <see cref="Properties"/> sets it (librdkafka's default, made explicit):
+    /// below the 1 MiB max.message.bytes every topic the processor writes is given, so the broker accepts what the
+    /// producer accepts. Dead letters are cut to fit it.
+    /// </summary>
+    public const int ProducerMessageMaxBytes = 1_000_000;
+
     private KafkaSettings(string bootstrapServers)
     {
         BootstrapServers = bootstrapServers;
@@ -144,6 +151,11 @@ public sealed record KafkaSettings
             EnableIdempotence = true,
             Acks = Acks.All,
         };
+        if (!Properties.ContainsKey("message.max.bytes"))
+        {
+            config.MessageMaxBytes = ProducerMessageMaxBytes;
+        }
+
         ShortenReconnectBackoff(config);
         return config;
     }

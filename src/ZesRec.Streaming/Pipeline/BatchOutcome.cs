@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using ZesRec.Streaming.Storage;
 
 namespace ZesRec.Streaming.Pipeline;
@@ -13,4 +14,7 @@ public sealed class BatchOutcome
     public List<UserStateRow> States { get; } = [];
 
     public List<(string Topic, int Partition, long NextOffset)> Offsets { get; } = [];
+
+    /// <summary>The consumed records this outcome answers; named when a later stage fails on it.</summary>
+    public List<ConsumeResult<string?, byte[]>> Inputs { get; } = [];
 }

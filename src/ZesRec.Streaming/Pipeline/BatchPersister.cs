@@ -10,19 +10,34 @@ namespace ZesRec.Streaming.Pipeline;
 /// while it runs means a rebalance waits for it, and rows of partitions revoked meanwhile are left to their new
 /// owner, who resumes from the last offset stored with them.
 /// </summary>
-public sealed class BatchPersister(StateStore store, UserSessions? sessions)
+public sealed class BatchPersister(StateStore store, UserSessions? sessions, PoisonGuard? guard = null)
 {
     public async Task<BatchOutcome> PersistAsync(BatchOutcome outcome)
     {
+        try
+        {
+            await PersistOnceAsync(outcome);
+        }
+        catch (Exception e)
+        {
+            throw new BatchFailedException(outcome.Inputs, e);
+        }
+
+        guard?.Cleared(outcome.Inputs);
+        return outcome;
+    }
+
+    private async Task PersistOnceAsync(BatchOutcome outcome)
+    {
         if (outcome.States.Count == 0 && outcome.Offsets.Count == 0)
         {
-            return outcome;
+            return;
         }
 
         if (sessions is null)
         {
             await FlushAsync(outcome.States, outcome.Offsets, "offsets");
-            return outcome;
+            return;
         }
 
         await sessions.FlushGate.WaitAsync();
@@ -37,8 +52,6 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions)
         {
             sessions.FlushGate.Release();
         }
-
-        return outcome;
     }
 
     private async Task FlushAsync(IReadOnlyList<UserStateRow> states, IReadOnlyList<(string, int, long)> offsets, string kind)

@@ -15,9 +15,16 @@ public sealed class BatchPublisher(KafkaProducer producer)
             return outcome;
         }
 
-        using (ZesRecMetrics.PublishSeconds.NewTimer())
+        try
         {
-            await Task.WhenAll(outcome.Messages.Select(m => producer.ProduceAsync(m.Topic, m.Key, m.Value)));
+            using (ZesRecMetrics.PublishSeconds.NewTimer())
+            {
+                await Task.WhenAll(outcome.Messages.Select(m => producer.ProduceAsync(m.Topic, m.Key, m.Value)));
+            }
+        }
+        catch (Exception e)
+        {
+            throw new BatchFailedException(outcome.Inputs, e);
         }
 
         var acknowledged = DateTime.UtcNow;

@@ -23,6 +23,7 @@ public sealed class InteractionBatchProcessor(
     EventParser parser,
     OnlineMetrics online,
     PipelineSettings settings,
+    PoisonGuard guard,
     TimeProvider clock)
 {
     private readonly Dictionary<int, long> consumedNext = [];
@@ -39,10 +40,19 @@ public sealed class InteractionBatchProcessor(
         }
 
         await sessions.ProcessGate.WaitAsync();
+        List<ConsumeResult<string?, byte[]>> inputs = [.. pending.Select(w => w.Record), .. batch];
         try
         {
             using var timer = ZesRecMetrics.ScorerSeconds.NewTimer();
-            return Process(batch);
+            var read = Read(batch);
+            var newUsers = read.Where(r => r.Event is { } e && sessions.Find(e.UserId) is null).Select(r => r.Event!.UserId).Distinct(StringComparer.Ordinal).ToList();
+            var outcome = Process(read, await sessions.StoredPartitionsAsync(newUsers));
+            outcome.Inputs.AddRange(inputs);
+            return outcome;
+        }
+        catch (Exception e) when (e is not BatchFailedException)
+        {
+            throw new BatchFailedException(inputs, e);
         }
         finally
         {
@@ -50,7 +60,46 @@ public sealed class InteractionBatchProcessor(
         }
     }
 
-    private BatchOutcome Process(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    /// <summary>The batch's records of owned partitions, parsed, or with the reason they go to the dead-letter topic.</summary>
+    private List<ReadRecord> Read(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    {
+        var read = new List<ReadRecord>(batch.Count);
+        foreach (var record in batch)
+        {
+            var partition = record.Partition.Value;
+            if (!sessions.Owns(partition))
+            {
+                continue;
+            }
+
+            ZesRecMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
+            consumedNext[partition] = Math.Max(consumedNext.GetValueOrDefault(partition), record.Offset.Value + 1);
+            if (guard.Quarantined(record) is { } failure)
+            {
+                read.Add(new ReadRecord(record, null, ReasonCodes.Unprocessable, failure));
+                continue;
+            }
+
+            var parsed = parser.ParseInteraction(record.Message.Value ?? []);
+            if (!parsed.IsValid)
+            {
+                read.Add(new ReadRecord(record, null, parsed.ReasonCode, parsed.Reason));
+            }
+            else if (record.Message.Key is { } key && !string.Equals(key, parsed.Event.UserId, StringComparison.Ordinal))
+            {
+                read.Add(new ReadRecord(record, null, ReasonCodes.KeyMismatch,
+                    $"the message key '{EventText.Shorten(key)}' is not the interaction's userId '{parsed.Event.UserId}'; key interactions by userId, so that each user's events stay in order on one partition"));
+            }
+            else
+            {
+                read.Add(new ReadRecord(record, parsed.Event, null, null));
+            }
+        }
+
+        return read;
+    }
+
+    private BatchOutcome Process(List<ReadRecord> batch, IReadOnlyDictionary<string, int> storedElsewhere)
     {
         var outcome = new BatchOutcome();
         var now = clock.GetUtcNow();
@@ -72,7 +121,7 @@ public sealed class InteractionBatchProcessor(
             {
                 outcome.Messages.Add(DeadLetters.For(w.Record, ReasonCodes.UnknownItem,
                     $"item '{w.Event.ItemId}' was not in the catalogue within {settings.UnknownItemWait.TotalSeconds:0.#} s of the interaction; publish its item-created event first",
-                    settings.DeadLetterTopic, now));
+                    settings, now));
             }
             else
             {
@@ -81,28 +130,25 @@ public sealed class InteractionBatchProcessor(
             }
         }
 
-        foreach (var record in batch)
+        foreach (var (record, ev, code, reason) in batch)
         {
             var partition = record.Partition.Value;
-            if (!sessions.Owns(partition))
+            if (ev is null)
             {
+                outcome.Messages.Add(DeadLetters.For(record, code!, reason!, settings, now));
                 continue;
             }
 
-            ZesRecMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
-            consumedNext[partition] = Math.Max(consumedNext.GetValueOrDefault(partition), record.Offset.Value + 1);
-            var parsed = parser.ParseInteraction(record.Message.Value ?? []);
-            if (!parsed.IsValid)
-            {
-                outcome.Messages.Add(DeadLetters.For(record, parsed.ReasonCode!, parsed.Reason!, settings.DeadLetterTopic, now));
-                continue;
-            }
-
-            var ev = parsed.Event!;
-            if (sessions.Find(ev.UserId) is { } known && record.Offset.Value <= known.LastOffset)
+            if (sessions.Find(ev.UserId) is { } known && known.Partition == partition && record.Offset.Value <= known.LastOffset)
             {
                 // Re-read after a restart: this interaction is already in the stored state.
                 ZesRecMetrics.DuplicatesSkipped.Inc();
+                continue;
+            }
+
+            if (storedElsewhere.TryGetValue(ev.UserId, out var owner) && owner != partition)
+            {
+                outcome.Messages.Add(PartitionMismatch(record, ev, owner, now));
                 continue;
             }
 
@@ -210,13 +256,18 @@ public sealed class InteractionBatchProcessor(
             return null;
         }
 
+        if (session.Partition != w.Record.Partition.Value)
+        {
+            return PartitionMismatch(w.Record, w.Event, session.Partition, now);
+        }
+
         var key = w.Event.OrderKey;
         if (key < last)
         {
             return DeadLetters.For(w.Record, ReasonCodes.OutOfOrder,
                 $"interaction of user '{w.Event.UserId}' at {Describe(w.Event, key)} is older than the user's last applied interaction at {Describe(w.Event, last)}; "
                 + "a user's interactions are applied in time order, so publish them in order (keyed by user id)",
-                settings.DeadLetterTopic, now);
+                settings, now);
         }
 
         if (key == last && session.History.Count > 0 && session.History[^1] == w.Event.ItemId)
@@ -224,14 +275,27 @@ public sealed class InteractionBatchProcessor(
             return DeadLetters.For(w.Record, ReasonCodes.Duplicate,
                 $"user '{w.Event.UserId}' already interacted with item '{w.Event.ItemId}' at {Describe(w.Event, key)} (applied from offset {session.LastOffset}); "
                 + "the repeated event was not applied again",
-                settings.DeadLetterTopic, now);
+                settings, now);
         }
 
         return null;
     }
 
+    private Outgoing PartitionMismatch(ConsumeResult<string?, byte[]> record, InteractionOccurred ev, int owner, DateTimeOffset now) =>
+        DeadLetters.For(record, ReasonCodes.PartitionMismatch,
+            $"user '{ev.UserId}' is kept on partition {owner} of {record.Topic}, but this interaction came on partition {record.Partition.Value}; "
+            + "publish all of a user's interactions with the user id as the key and one partitioner, so they stay in order on one partition",
+            settings, now);
+
+    // A user's earlier interaction may have had a position where this one has a time: any key must be describable.
     private static string Describe(InteractionOccurred e, long key) =>
-        e.Timestamp is null ? $"position {key}" : DateTimeOffset.FromUnixTimeSeconds(key).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        e.Timestamp is null || key < MinUnixSeconds || key > MaxUnixSeconds
+            ? $"position {key}"
+            : DateTimeOffset.FromUnixTimeSeconds(key).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     /// <summary>
     /// The sessions of a wave's users; new users start from the dummy item, all in one batched step. Their
@@ -296,6 +360,8 @@ public sealed class InteractionBatchProcessor(
             outcome.Offsets.Add((settings.InteractionsTopic, partition, Math.Min(next, earliestWaiting)));
         }
     }
+
+    private sealed record ReadRecord(ConsumeResult<string?, byte[]> Record, InteractionOccurred? Event, string? Code, string? Reason);
 
     private sealed record Work(ConsumeResult<string?, byte[]> Record, InteractionOccurred Event, int Row);
 

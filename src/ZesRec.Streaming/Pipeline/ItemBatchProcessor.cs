@@ -26,12 +26,26 @@ public sealed class ItemBatchProcessor(
     ItemStore store,
     EventParser parser,
     PipelineSettings settings,
+    PoisonGuard guard,
     TimeProvider clock)
 {
     /// <summary>Validates and encodes a batch (text encoder, then the item layer); dead letters go in the outcome.</summary>
     public async Task<EncodedItems> EncodeAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
     {
+        try
+        {
+            return await EncodeOnceAsync(batch);
+        }
+        catch (Exception e)
+        {
+            throw new BatchFailedException(batch, e);
+        }
+    }
+
+    private async Task<EncodedItems> EncodeOnceAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
+    {
         var outcome = new BatchOutcome();
+        outcome.Inputs.AddRange(batch);
         var now = clock.GetUtcNow();
         var latest = new Dictionary<string, ItemCreated>(StringComparer.Ordinal);
         var next = new Dictionary<int, long>();
@@ -39,14 +53,26 @@ public sealed class ItemBatchProcessor(
         {
             ZesRecMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
             next[record.Partition.Value] = Math.Max(next.GetValueOrDefault(record.Partition.Value), record.Offset.Value + 1);
-            var parsed = parser.ParseItem(record.Message.Value ?? []);
-            if (parsed.IsValid)
+            if (guard.Quarantined(record) is { } failure)
             {
-                latest[parsed.Event!.ItemId] = parsed.Event;
+                outcome.Messages.Add(DeadLetters.For(record, ReasonCodes.Unprocessable, failure, settings, now));
+                continue;
+            }
+
+            var parsed = parser.ParseItem(record.Message.Value ?? []);
+            if (!parsed.IsValid)
+            {
+                outcome.Messages.Add(DeadLetters.For(record, parsed.ReasonCode, parsed.Reason, settings, now));
+            }
+            else if (record.Message.Key is { } key && !string.Equals(key, parsed.Event.ItemId, StringComparison.Ordinal))
+            {
+                outcome.Messages.Add(DeadLetters.For(record, ReasonCodes.KeyMismatch,
+                    $"the message key '{EventText.Shorten(key)}' is not the item's itemId '{parsed.Event.ItemId}'; key item events by itemId, so that an item's versions stay in order",
+                    settings, now));
             }
             else
             {
-                outcome.Messages.Add(DeadLetters.For(record, parsed.ReasonCode!, parsed.Reason!, settings.DeadLetterTopic, now));
+                latest[parsed.Event.ItemId] = parsed.Event;
             }
         }
 
@@ -66,6 +92,20 @@ public sealed class ItemBatchProcessor(
     /// <summary>Upserts encoded items into PostgreSQL, then adds them to the catalogue: from then on they can be recommended.</summary>
     public async Task<BatchOutcome> StoreAsync(EncodedItems encoded)
     {
+        try
+        {
+            await StoreOnceAsync(encoded);
+        }
+        catch (Exception e)
+        {
+            throw new BatchFailedException(encoded.Outcome.Inputs, e);
+        }
+
+        return encoded.Outcome;
+    }
+
+    private async Task StoreOnceAsync(EncodedItems encoded)
+    {
         if (encoded.Items.Count > 0)
         {
             using (ZesRecMetrics.StoreSeconds.WithLabels("items").NewTimer())
@@ -75,8 +115,6 @@ public sealed class ItemBatchProcessor(
 
             AddToCatalog([.. encoded.Items.Select(i => i.ItemId)], encoded.Vectors);
         }
-
-        return encoded.Outcome;
     }
 
     /// <summary>Adds stored items (startup load) to the catalogue.</summary>

@@ -17,4 +17,10 @@ public sealed record PipelineSettings(
     /// position must never make another skip items it has not loaded.
     /// </summary>
     public string ItemOffsetsKey { get; init; } = ItemsTopic;
+
+    /// <summary>
+    /// The largest message the processor may publish (key and value): the smaller of the producer's
+    /// message.max.bytes and the output topics' max.message.bytes. Dead letters are cut to fit it.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = ZesRec.Streaming.Events.DeadLetter.MaxMessageBytes;
 }

@@ -31,11 +31,13 @@ public static class ProcessorGraph
         Flow<IReadOnlyList<ConsumeResult<string?, byte[]>>, BatchOutcome, NotUsed> process,
         BatchPublisher publisher,
         BatchPersister persister,
+        PoisonGuard guard,
         TimeSpan? tick = null)
     {
+        // Records that failed in a batch before are applied one per batch, to find the one at fault.
         var batches = source
             .GroupedWithin(batchSize, batchWindow)
-            .Select(b => (IReadOnlyList<ConsumeResult<string?, byte[]>>)[.. b]);
+            .SelectMany(b => guard.Split([.. b]));
         if (tick is { } every)
         {
             // Lets waiting interactions time out even when no new record arrives; the stream ends with its source.

@@ -33,6 +33,9 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
 
     public void Add(UserSession session) => sessions[session.UserId] = session;
 
+    /// <summary>The partitions of users with a stored state that this process has not loaded (another owner's users).</summary>
+    public Task<IReadOnlyDictionary<string, int>> StoredPartitionsAsync(IReadOnlyCollection<string> userIds) => store.PartitionsOfAsync(userIds);
+
     public IReadOnlyDictionary<TopicPartition, Offset> OnAssigned(IReadOnlyList<TopicPartition> partitions)
     {
         // Both gates, always in this order: no batch is being applied or flushed while ownership changes.

@@ -109,6 +109,30 @@ public sealed class StateStore
     }
 
     /// <summary>
+    /// The partition each of <paramref name="userIds"/> that has a stored state is kept on; users without one are
+    /// left out. Lets a process see that a user it meets for the first time belongs to another partition.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> PartitionsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (userIds.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = _dataSource.CreateCommand("SELECT user_id, partition FROM user_states WHERE user_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. userIds] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// The states of the users of <paramref name="partitions"/> and the partitions' next offsets in
     /// <paramref name="topic"/>, read from one snapshot.
     /// </summary>

@@ -12,6 +12,9 @@ public sealed class PostgresService : IAsyncLifetime
 {
     private NpgsqlDataSource? _admin;
 
+    /// <summary>A data source on the public schema, for tests that create or drop schemas themselves.</summary>
+    public NpgsqlDataSource Admin => _admin ?? throw new InvalidOperationException("the PostgreSQL service is not initialised");
+
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()

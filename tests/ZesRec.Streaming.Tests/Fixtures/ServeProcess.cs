@@ -40,11 +40,13 @@ public sealed class ServeProcess : IDisposable
         string group,
         string instance,
         int topK = 5,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null,
+        IReadOnlyList<string>? extraArgs = null,
+        int? metricsPort = null)
     {
         var cli = Path.Combine(RepoPaths.Root, "src", "ZesRec.Cli", "bin", BuildConfiguration, "net10.0", "linux-x64", "zesrec.dll");
         Assert.True(File.Exists(cli), $"{cli} not built: build the solution first");
-        var port = FreePort();
+        var port = metricsPort ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = RepoPaths.Root,
@@ -56,7 +58,7 @@ public sealed class ServeProcess : IDisposable
                      cli, "serve", "--model", harness.ModelDir, "--bootstrap", bootstrap, "--group", group, "--instance", instance,
                      "--pg", connectionString, "--pg-schema", schema, "--metrics-port", port.ToString(CultureInfo.InvariantCulture),
                      "--top-k", topK.ToString(CultureInfo.InvariantCulture), "--device", "cpu", "--threads", "1",
-                 })
+                 }.Concat(extraArgs ?? []))
         {
             start.ArgumentList.Add(arg);
         }
@@ -85,6 +87,21 @@ public sealed class ServeProcess : IDisposable
         lock (output)
         {
             return string.Join('\n', output.TakeLast(lines));
+        }
+    }
+
+    /// <summary>The exit code once the process ended within <paramref name="within"/>; null while it still runs.</summary>
+    public async Task<int?> ExitCodeAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 

@@ -1,0 +1,9 @@
+namespace ZesRec.Streaming.Events;
+
+/// <summary>How values from a message are quoted in a reason sentence.</summary>
+internal static class EventText
+{
+    private const int MaxShownLength = 64;
+
+    public static string Shorten(string value) => value.Length <= MaxShownLength ? value : string.Concat(value.AsSpan(0, MaxShownLength), "…");
+}
