@@ -97,49 +97,19 @@ public sealed class EventLogDataset
         return new EventLogDataset(manifest.Name, manifest.SourceFormat, items, interactions, manifest.CreatedAt);
     }
 
-    /// <summary>Writes into a temporary sibling folder and renames it into place, so a crash leaves no half-written dataset.</summary>
-    public void Save(string dir)
-    {
-        var target = Path.GetFullPath(dir);
-        var parent = Path.GetDirectoryName(target) ?? throw new IOException($"'{dir}' has no parent folder");
-        Directory.CreateDirectory(parent);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !File.Exists(Path.Combine(target, DatasetManifest.FileName)))
-        {
-            throw new IOException($"'{target}' exists and is not a dataset folder; refusing to replace it");
-        }
-
-        var temp = $"{target}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            Directory.CreateDirectory(temp);
-            WriteLines(Path.Combine(temp, ItemsFile), Items);
-            WriteLines(Path.Combine(temp, InteractionsFile), Interactions);
-            var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, Name, SourceFormat, Items.Count, Interactions.Count, UserCount, CreatedAt);
-            File.WriteAllText(Path.Combine(temp, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions(EventJson.Options) { WriteIndented = true }) + "\n");
-            ReplaceFolder(temp, target);
-        }
-        finally
-        {
-            if (Directory.Exists(temp))
+    /// <summary>Writes into a temporary sibling folder that replaces <paramref name="dir"/> in one rename, so a crash or an error leaves the old dataset (or none) and never a half-written one.</summary>
+    public void Save(string dir) =>
+        AtomicFolder.Write(
+            dir,
+            temp =>
             {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
-    }
-
-    private static void ReplaceFolder(string temp, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-
-        var old = $"{target}.old-{Guid.NewGuid():N}";
-        Directory.Move(target, old);
-        Directory.Move(temp, target);
-        Directory.Delete(old, recursive: true);
-    }
+                WriteLines(Path.Combine(temp, ItemsFile), Items);
+                WriteLines(Path.Combine(temp, InteractionsFile), Interactions);
+                var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, Name, SourceFormat, Items.Count, Interactions.Count, UserCount, CreatedAt);
+                File.WriteAllText(Path.Combine(temp, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions(EventJson.Options) { WriteIndented = true }) + "\n");
+            },
+            target => File.Exists(Path.Combine(target, DatasetManifest.FileName)),
+            "dataset");
 
     private static void WriteLines<T>(string path, IReadOnlyList<T> events)
     {

@@ -66,6 +66,10 @@ public sealed class TrainCommand : ICommand
             Threads = args.GetInt("threads", Environment.ProcessorCount),
         };
         CommandChecks.RejectUnknownOptions(args);
+        if (TrainingOptionsValidator.Problems(options).FirstOrDefault() is { } problem)
+        {
+            throw new UsageException(problem);
+        }
 
         var encodingBar = new ProgressBar("encode");
         var trainingBar = new ProgressBar("train ");
