@@ -163,6 +163,8 @@ public sealed class EventLogDataset
         e.Version != ItemCreated.CurrentVersion ? $"unsupported version {e.Version} (expected {ItemCreated.CurrentVersion})"
         : string.IsNullOrWhiteSpace(e.ItemId) ? "empty itemId"
         : string.IsNullOrWhiteSpace(e.Text) ? $"item '{e.ItemId}' has empty text"
+        : TextRules.IdProblem(e.ItemId) is { } id ? $"itemId has {id}"
+        : TextRules.TextProblem(e.Text) is { } text ? $"text of item '{e.ItemId}' has {text}"
         : null;
 
     private static string? CheckInteraction(InteractionOccurred e, HashSet<string> knownItems) =>
@@ -170,6 +172,7 @@ public sealed class EventLogDataset
         : string.IsNullOrWhiteSpace(e.UserId) ? "empty userId"
         : string.IsNullOrWhiteSpace(e.ItemId) ? "empty itemId"
         : e.Timestamp is null && e.Position is null ? "neither timestamp nor position is set"
+        : TextRules.IdProblem(e.UserId) is { } user ? $"userId has {user}"
         : !knownItems.Contains(e.ItemId) ? $"unknown item id '{e.ItemId}' (not in {ItemsFile})"
         : null;
 }
