@@ -108,8 +108,13 @@ public sealed class EventLogDataset
                 var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, Name, SourceFormat, Items.Count, Interactions.Count, UserCount, CreatedAt);
                 File.WriteAllText(Path.Combine(temp, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions(EventJson.Options) { WriteIndented = true }) + "\n");
             },
-            target => File.Exists(Path.Combine(target, DatasetManifest.FileName)),
+            IsDatasetFolder,
             "dataset");
+
+    /// <summary>Why <see cref="Save"/> would refuse <paramref name="dir"/> (a file, or a folder holding something else), or null.</summary>
+    public static string? SaveRefusal(string dir) => AtomicFolder.Refusal(dir, IsDatasetFolder, "dataset");
+
+    private static bool IsDatasetFolder(string dir) => File.Exists(Path.Combine(dir, DatasetManifest.FileName));
 
     private static void WriteLines<T>(string path, IReadOnlyList<T> events)
     {

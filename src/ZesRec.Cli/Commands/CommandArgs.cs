@@ -69,6 +69,10 @@ public sealed class CommandArgs
 
     public int GetInt(string name, int fallback) => Parse(name, fallback, s => int.Parse(s, CultureInfo.InvariantCulture));
 
+    /// <summary>A whole number of at least <paramref name="min"/>; anything less is a usage error naming the option.</summary>
+    public int GetInt(string name, int fallback, int min) =>
+        GetInt(name, fallback) is var v && v >= min ? v : throw new UsageException($"--{name} must be at least {min}, got {v}");
+
     public long GetLong(string name, long fallback) => Parse(name, fallback, s => long.Parse(s, CultureInfo.InvariantCulture));
 
     /// <summary>A finite number: NaN and infinities are refused here, since no option means anything with them.</summary>
