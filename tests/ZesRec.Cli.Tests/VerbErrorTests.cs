@@ -20,7 +20,7 @@ public sealed class VerbErrorTests : IDisposable
 
     static VerbErrorTests() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Temp.Dispose();
 
-    public static TheoryData<string> Verbs => new() { "stack", "data import", "train", "evaluate", "plot", "serve", "replay", "demo" };
+    public static TheoryData<string> Verbs => new() { "stack", "data import", "data fetch", "train", "evaluate", "plot", "serve", "replay", "demo" };
 
     /// <summary>Each verb with its required options given, so that only the extra word or option is wrong.</summary>
     public static TheoryData<string[]> RunnableCommandLines => new()
@@ -44,6 +44,7 @@ public sealed class VerbErrorTests : IDisposable
         { ["evaluate", "--out", Temp["report"]], "missing required option --target" },
         { ["plot", "--out", Temp["plots"]], "--results needs at least one results.csv file" },
         { ["serve"], "missing required option --model" },
+        { ["data", "fetch", "--out", Temp["data"]], "name at least one dataset to fetch" },
         { ["replay"], "missing required option --dataset" },
     };
 
@@ -70,6 +71,8 @@ public sealed class VerbErrorTests : IDisposable
         { ["replay", "--dataset", Empty, "--rate", "0"], "--rate must be at least 1, got 0" },
         { ["replay", "--dataset", Empty, "--speed", "Infinity"], "--speed: 'Infinity' is not a finite number" },
         { ["replay", "--dataset", Empty, "--items-only", "--interactions-only"], "--items-only and --interactions-only exclude each other" },
+        { ["data", "fetch", "amazon2018-scientific", "nosuch", "--out", Temp["data"]], "no dataset 'nosuch' in the catalog" },
+        { ["data", "fetch", "mind-small", "--out", Temp["data"], "--bogus", "1"], "unknown option(s): --bogus" },
         { ["demo", "--data-root", Empty, "--epochs", "0"], "--epochs must be at least 1, got 0" },
         { ["demo", "--data-root", Empty, "--limit", "-5"], "--limit must be at least 0, got -5" },
     };
@@ -87,7 +90,7 @@ public sealed class VerbErrorTests : IDisposable
         { ["serve", "--model", Empty], $"--model {Empty} is not a model folder" },
         { ["serve", "--model", Missing], $"--model {Missing}: folder not found" },
         { ["replay", "--dataset", Empty], $"{Path.Combine(Empty, "dataset.json")}: missing: not a dataset folder" },
-        { ["demo", "--data-root", Empty], $"no amazon2018-scientific or amazon2014-office under the data root {Empty}" },
+        { ["demo", "--data-root", Empty], $"no amazon2018-scientific or amazon2014-office under the data root {Empty}; fetch them with './zesrec data fetch amazon2018-scientific amazon2014-office --out {Empty}'" },
     };
 
     private static string NotAResultsFile { get; } = WriteFile("notes.csv", "name,value\nx,1\n");
@@ -95,7 +98,7 @@ public sealed class VerbErrorTests : IDisposable
     public void Dispose()
     {
         // The folders are shared by the theories; each test removes what a verb may have written.
-        foreach (var dir in new[] { "out", "model", "report", "plots" })
+        foreach (var dir in new[] { "out", "model", "report", "plots", "data" })
         {
             Assert.False(Directory.Exists(Temp[dir]), $"a failed verb wrote {Temp[dir]}");
         }
@@ -168,6 +171,17 @@ public sealed class VerbErrorTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, result.Code);
         Assert.All(CommandRegistry.All, c => Assert.Contains(c.Name, result.Out, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Data_fetch_list_should_name_the_demo_datasets_and_every_amazon_2018_category()
+    {
+        var result = Cli.Run("data", "fetch", "--list");
+
+        Assert.Equal(ExitCodes.Ok, result.Code);
+        Assert.Contains("amazon2018-scientific", result.Out, StringComparison.Ordinal);
+        Assert.Contains("amazon2014-office", result.Out, StringComparison.Ordinal);
+        Assert.All(Data.Fetch.DatasetCatalog.Amazon2018Categories, c => Assert.Contains($"amazon2018-raw-{c} ", result.Out, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ZesRec.Data;
+using ZesRec.Data.Fetch;
 using ZesRec.Model.Training;
 
 namespace ZesRec.Cli.Commands;
@@ -55,7 +56,7 @@ public sealed class CommandLine(IReadOnlyList<ICommand> commands)
             await Console.Error.WriteLineAsync($"zesrec {command.Name}: interrupted");
             return ExitCodes.Interrupted;
         }
-        catch (TrainingFailedException e)
+        catch (Exception e) when (e is TrainingFailedException or FetchException)
         {
             await Console.Error.WriteLineAsync($"zesrec {command.Name}: {e.Message}");
             return ExitCodes.Failure;

@@ -25,7 +25,8 @@ public sealed class DemoCommand : ICommand
     public string Help => """
         Usage: zesrec demo [options]
 
-          --data-root DIR   the shared datasets (default $ZESREC_DATA_ROOT, which ./zesrec sets, else ../shared/data)
+          --data-root DIR   the shared datasets (default $ZESREC_DATA_ROOT, which ./zesrec sets, else ../shared/data);
+                            zesrec data fetch amazon2018-scientific amazon2014-office --out DIR downloads them
           --source NAME     source dataset folder under the data root, RecBole format (default amazon2018-scientific)
           --target NAME     target dataset folder under the data root, ReChorus format (default amazon2014-office)
           --variant NAME    tcn (default: the best zero-shot variant in docs/results.md), gru4rec or hrnn
@@ -187,7 +188,7 @@ public sealed class DemoCommand : ICommand
         if (missing.Count > 0)
         {
             throw new InputException(
-                $"no {string.Join(" or ", missing)} under the data root {Path.GetFullPath(dataRoot)}; point --data-root or ZESREC_DATA_ROOT at the folder that holds them");
+                $"no {string.Join(" or ", missing)} under the data root {Path.GetFullPath(dataRoot)}; fetch {(missing.Count == 1 ? "it" : "them")} with './zesrec data fetch {string.Join(' ', missing)} --out {dataRoot}', or point --data-root or ZESREC_DATA_ROOT at the folder that holds them");
         }
     }
 
