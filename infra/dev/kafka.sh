@@ -88,7 +88,9 @@ build_if_needed() {
     return 0
   fi
   zesrec_log "building the development broker into ${BIN_DIR#"$ROOT"/}"
-  dotnet build "$PROJECT_DIR/ZesRec.DevBroker.csproj" -c Release -o "$BIN_DIR" -nologo -v quiet -nodeReuse:false >"$STATE_DIR/build.log" 2>&1 8>&- 9>&- ||
+  # No inherited descriptors: the compiler server that dotnet build may leave running must not hold our locks.
+  (zesrec_close_fds && exec dotnet build "$PROJECT_DIR/ZesRec.DevBroker.csproj" -c Release -o "$BIN_DIR" -nologo -v quiet -nodeReuse:false \
+    </dev/null >"$STATE_DIR/build.log" 2>&1) ||
     zesrec_die "building the development broker failed (see $STATE_DIR/build.log)"
   # dotnet build leaves an unchanged dll's time alone; mark the build so sources are not rebuilt every time.
   touch "$DLL"
@@ -115,10 +117,10 @@ cmd_up() {
   build_if_needed
   rm -f "$READY_FILE" "$CONTROL_FILE" "$APPLIED_FILE"
   zesrec_log "starting on $HOST:$PORT (log: ${LOG_FILE#"$ROOT"/})"
-  # setsid + nohup: the broker outlives this shell and the terminal or test run that started it;
-  # no inherited stdout, so a caller reading our output is not held open by the broker.
-  (cd "$ROOT" && exec setsid nohup dotnet "$DLL" --host "$HOST" --port "$PORT" --topics "$TOPICS_FILE" \
-    --ready-file "$READY_FILE" --rebalance-delay-ms 0 --control-file "$CONTROL_FILE" </dev/null >"$LOG_FILE" 2>&1 9>&-) &
+  # setsid + nohup: the broker outlives this shell and the terminal or test run that started it. It inherits no
+  # descriptor but its own stdin/stdout/stderr: not our lock (fd 9), nor any lock or pipe of whoever called us.
+  (cd "$ROOT" && zesrec_close_fds && exec setsid nohup dotnet "$DLL" --host "$HOST" --port "$PORT" --topics "$TOPICS_FILE" \
+    --ready-file "$READY_FILE" --rebalance-delay-ms 0 --control-file "$CONTROL_FILE" </dev/null >"$LOG_FILE" 2>&1) &
   pid=$!
   echo "$pid" >"$PID_FILE"
   local i

@@ -25,6 +25,27 @@ zesrec_data_root() {
   fi
 }
 
+# Closes every file descriptor above 2 of the calling (sub)shell. Call it in the subshell that then starts a
+# daemon: a daemon keeps whatever it inherits for as long as it runs, such as a lock the caller holds (flock) or
+# the write end of a pipe the caller reads to its end. Redirect 0, 1 and 2 on the daemon's command itself.
+zesrec_close_fds() {
+  local fd fds=()
+  if [[ -d /proc/$BASHPID/fd ]]; then
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fds+=("${fd##*/}")
+    done
+  else
+    for ((fd = 3; fd < 1024; fd++)); do
+      fds+=("$fd")
+    done
+  fi
+  for fd in "${fds[@]}"; do
+    if [[ $fd =~ ^[0-9]+$ ]] && ((fd > 2)); then
+      exec {fd}>&-
+    fi
+  done
+}
+
 zesrec_log() {
   printf '[%s] %s\n' "${ZESREC_LOG_TAG:-zesrec}" "$*" >&2
 }

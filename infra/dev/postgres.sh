@@ -154,7 +154,8 @@ EOF
 start_cluster() {
   zesrec_log "starting on 127.0.0.1:$PG_PORT (log: $PG_LOG)"
   # The port is passed on the command line so ZESREC_PG_PORT may change between runs.
-  as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o "-p $PG_PORT" >/dev/null 2>&1 || {
+  # The postmaster inherits pg_ctl's descriptors and runs long after this script: it gets none of ours.
+  (zesrec_close_fds && as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o "-p $PG_PORT" </dev/null >/dev/null 2>&1) || {
     tail -n 20 "$PG_LOG" >&2 || true
     zesrec_die "pg_ctl start failed (port $PG_PORT taken? see $PG_LOG)"
   }

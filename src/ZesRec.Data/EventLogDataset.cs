@@ -97,49 +97,24 @@ public sealed class EventLogDataset
         return new EventLogDataset(manifest.Name, manifest.SourceFormat, items, interactions, manifest.CreatedAt);
     }
 
-    /// <summary>Writes into a temporary sibling folder and renames it into place, so a crash leaves no half-written dataset.</summary>
-    public void Save(string dir)
-    {
-        var target = Path.GetFullPath(dir);
-        var parent = Path.GetDirectoryName(target) ?? throw new IOException($"'{dir}' has no parent folder");
-        Directory.CreateDirectory(parent);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !File.Exists(Path.Combine(target, DatasetManifest.FileName)))
-        {
-            throw new IOException($"'{target}' exists and is not a dataset folder; refusing to replace it");
-        }
-
-        var temp = $"{target}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            Directory.CreateDirectory(temp);
-            WriteLines(Path.Combine(temp, ItemsFile), Items);
-            WriteLines(Path.Combine(temp, InteractionsFile), Interactions);
-            var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, Name, SourceFormat, Items.Count, Interactions.Count, UserCount, CreatedAt);
-            File.WriteAllText(Path.Combine(temp, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions(EventJson.Options) { WriteIndented = true }) + "\n");
-            ReplaceFolder(temp, target);
-        }
-        finally
-        {
-            if (Directory.Exists(temp))
+    /// <summary>Writes into a temporary sibling folder that replaces <paramref name="dir"/> in one rename, so a crash or an error leaves the old dataset (or none) and never a half-written one.</summary>
+    public void Save(string dir) =>
+        AtomicFolder.Write(
+            dir,
+            temp =>
             {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
-    }
+                WriteLines(Path.Combine(temp, ItemsFile), Items);
+                WriteLines(Path.Combine(temp, InteractionsFile), Interactions);
+                var manifest = new DatasetManifest(DatasetManifest.CurrentFormatVersion, Name, SourceFormat, Items.Count, Interactions.Count, UserCount, CreatedAt);
+                File.WriteAllText(Path.Combine(temp, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions(EventJson.Options) { WriteIndented = true }) + "\n");
+            },
+            IsDatasetFolder,
+            "dataset");
 
-    private static void ReplaceFolder(string temp, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
+    /// <summary>Why <see cref="Save"/> would refuse <paramref name="dir"/> (a file, or a folder holding something else), or null.</summary>
+    public static string? SaveRefusal(string dir) => AtomicFolder.Refusal(dir, IsDatasetFolder, "dataset");
 
-        var old = $"{target}.old-{Guid.NewGuid():N}";
-        Directory.Move(target, old);
-        Directory.Move(temp, target);
-        Directory.Delete(old, recursive: true);
-    }
+    private static bool IsDatasetFolder(string dir) => File.Exists(Path.Combine(dir, DatasetManifest.FileName));
 
     private static void WriteLines<T>(string path, IReadOnlyList<T> events)
     {
@@ -193,6 +168,8 @@ public sealed class EventLogDataset
         e.Version != ItemCreated.CurrentVersion ? $"unsupported version {e.Version} (expected {ItemCreated.CurrentVersion})"
         : string.IsNullOrWhiteSpace(e.ItemId) ? "empty itemId"
         : string.IsNullOrWhiteSpace(e.Text) ? $"item '{e.ItemId}' has empty text"
+        : TextRules.IdProblem(e.ItemId) is { } id ? $"itemId has {id}"
+        : TextRules.TextProblem(e.Text) is { } text ? $"text of item '{e.ItemId}' has {text}"
         : null;
 
     private static string? CheckInteraction(InteractionOccurred e, HashSet<string> knownItems) =>
@@ -200,6 +177,7 @@ public sealed class EventLogDataset
         : string.IsNullOrWhiteSpace(e.UserId) ? "empty userId"
         : string.IsNullOrWhiteSpace(e.ItemId) ? "empty itemId"
         : e.Timestamp is null && e.Position is null ? "neither timestamp nor position is set"
+        : TextRules.IdProblem(e.UserId) is { } user ? $"userId has {user}"
         : !knownItems.Contains(e.ItemId) ? $"unknown item id '{e.ItemId}' (not in {ItemsFile})"
         : null;
 }

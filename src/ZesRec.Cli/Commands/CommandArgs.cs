@@ -69,9 +69,15 @@ public sealed class CommandArgs
 
     public int GetInt(string name, int fallback) => Parse(name, fallback, s => int.Parse(s, CultureInfo.InvariantCulture));
 
+    /// <summary>A whole number of at least <paramref name="min"/>; anything less is a usage error naming the option.</summary>
+    public int GetInt(string name, int fallback, int min) =>
+        GetInt(name, fallback) is var v && v >= min ? v : throw new UsageException($"--{name} must be at least {min}, got {v}");
+
     public long GetLong(string name, long fallback) => Parse(name, fallback, s => long.Parse(s, CultureInfo.InvariantCulture));
 
-    public double GetDouble(string name, double fallback) => Parse(name, fallback, s => double.Parse(s, CultureInfo.InvariantCulture));
+    /// <summary>A finite number: NaN and infinities are refused here, since no option means anything with them.</summary>
+    public double GetDouble(string name, double fallback) => Parse(name, fallback, s =>
+        double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture) is var d && double.IsFinite(d) ? d : throw new FormatException());
 
     public bool GetFlag(string name)
     {
@@ -81,6 +87,12 @@ public sealed class CommandArgs
 
     /// <summary>Options given on the command line that the verb never asked for: almost always a typo.</summary>
     public IEnumerable<string> Unread() => _options.Keys.Where(k => !_read.Contains(k) && k != "help");
+
+    private static string Describe(Type type) =>
+        type == typeof(int) ? $"a whole number between {int.MinValue} and {int.MaxValue}"
+        : type == typeof(long) ? "a whole number"
+        : type == typeof(double) ? "a finite number"
+        : $"a valid {type.Name}";
 
     private T Parse<T>(string name, T fallback, Func<string, T> parse)
     {
@@ -94,9 +106,9 @@ public sealed class CommandArgs
         {
             return parse(v);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new UsageException($"--{name}: '{v}' is not a valid {typeof(T).Name}");
+            throw new UsageException($"--{name}: '{v}' is not {Describe(typeof(T))}");
         }
     }
 }

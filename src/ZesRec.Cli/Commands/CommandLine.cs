@@ -1,14 +1,21 @@
+using ZesRec.Data;
+using ZesRec.Data.Fetch;
+using ZesRec.Model.Training;
+
 namespace ZesRec.Cli.Commands;
 
 /// <summary>Dispatches <c>zesrec VERB [options]</c> to the verb with the longest matching name.</summary>
 public sealed class CommandLine(IReadOnlyList<ICommand> commands)
 {
+    /// <summary>Set to 1 to print the stack trace of an unexpected error.</summary>
+    public const string DebugVariable = "ZESREC_DEBUG";
+
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             PrintOverview();
-            return args.Length == 0 ? 2 : 0;
+            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
         }
 
         var command = commands
@@ -20,14 +27,14 @@ public sealed class CommandLine(IReadOnlyList<ICommand> commands)
         if (command is null)
         {
             await Console.Error.WriteLineAsync($"zesrec: unknown verb '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'. Run 'zesrec --help'.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         var parsed = new CommandArgs(args.Skip(command.Name.Split(' ').Length));
         if (parsed.WantsHelp)
         {
             Console.WriteLine(command.Help);
-            return 0;
+            return ExitCodes.Ok;
         }
 
         try
@@ -37,7 +44,31 @@ public sealed class CommandLine(IReadOnlyList<ICommand> commands)
         catch (UsageException e)
         {
             await Console.Error.WriteLineAsync($"zesrec {command.Name}: {e.Message}\n\n{command.Help}");
-            return 2;
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is InputException or DatasetFormatException)
+        {
+            await Console.Error.WriteLineAsync($"zesrec {command.Name}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"zesrec {command.Name}: interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is TrainingFailedException or FetchException)
+        {
+            await Console.Error.WriteLineAsync($"zesrec {command.Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            // Not a user error (a service down, a bug): still one line, with the stack trace on request.
+            var trace = Environment.GetEnvironmentVariable(DebugVariable) is "1" or "true"
+                ? "\n" + e
+                : $" (set {DebugVariable}=1 for the stack trace)";
+            await Console.Error.WriteLineAsync($"zesrec {command.Name}: failed: {e.GetType().Name}: {e.Message}{trace}");
+            return ExitCodes.Failure;
         }
     }
 

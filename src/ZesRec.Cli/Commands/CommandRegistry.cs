@@ -7,6 +7,7 @@ public static class CommandRegistry
     [
         new StackCommand(),
         new DataImportCommand(),
+        new DataFetchCommand(),
         new TrainCommand(),
         new ServeCommand(),
         new EvaluateCommand(),

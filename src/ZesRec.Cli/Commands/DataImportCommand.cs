@@ -33,9 +33,10 @@ public sealed class DataImportCommand : ICommand
         var input = args.Require("input");
         var output = args.Require("out");
         var name = args.Get("name") ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(output)));
-        if (args.Unread().FirstOrDefault() is { } unknown)
+        CommandChecks.RejectUnknownOptions(args);
+        if (EventLogDataset.SaveRefusal(output) is { } refusal)
         {
-            throw new UsageException($"unknown option --{unknown}");
+            throw new UsageException("--out: " + refusal);
         }
 
         IDatasetImporter importer;
@@ -56,9 +57,8 @@ public sealed class DataImportCommand : ICommand
         }
         catch (DatasetFormatException e)
         {
-            Console.Error.WriteLine($"zesrec data import: {e.Message}");
-            Console.Error.WriteLine("Nothing was written.");
-            return Task.FromResult(1);
+            Console.Error.WriteLine($"zesrec data import: {e.Message}; nothing was written");
+            return Task.FromResult(ExitCodes.BadInput);
         }
 
         Print(result, output, watch.Elapsed);

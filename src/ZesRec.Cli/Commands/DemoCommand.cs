@@ -25,7 +25,8 @@ public sealed class DemoCommand : ICommand
     public string Help => """
         Usage: zesrec demo [options]
 
-          --data-root DIR   the shared datasets (default $ZESREC_DATA_ROOT, which ./zesrec sets, else ../shared/data)
+          --data-root DIR   the shared datasets (default $ZESREC_DATA_ROOT, which ./zesrec sets, else ../shared/data);
+                            zesrec data fetch amazon2018-scientific amazon2014-office --out DIR downloads them
           --source NAME     source dataset folder under the data root, RecBole format (default amazon2018-scientific)
           --target NAME     target dataset folder under the data root, ReChorus format (default amazon2014-office)
           --variant NAME    tcn (default: the best zero-shot variant in docs/results.md), gru4rec or hrnn
@@ -43,12 +44,13 @@ public sealed class DemoCommand : ICommand
         var dataRoot = args.Get("data-root", Environment.GetEnvironmentVariable("ZESREC_DATA_ROOT") is { Length: > 0 } shared ? shared : Path.Combine("..", "shared", "data"));
         var sourceName = args.Get("source", "amazon2018-scientific");
         var targetName = args.Get("target", "amazon2014-office");
-        var variant = UserEncoderVariants.Parse(args.Get("variant", "tcn"));
-        var epochs = args.GetInt("epochs", 3);
+        var variant = CommandChecks.Variant(args.Get("variant", "tcn"));
+        var epochs = args.GetInt("epochs", 3, min: 1);
         var retrain = args.GetFlag("retrain");
-        var rate = args.GetInt("rate", 0);
-        var limit = args.GetInt("limit", 0);
+        var rate = args.GetInt("rate", 0, min: 0);
+        var limit = args.GetInt("limit", 0, min: 0);
         CommandChecks.RejectUnknownOptions(args);
+        RequireSourceData(dataRoot, sourceName, targetName);
 
         Step("1/5 local services");
         var (postgres, kafka) = await LocalStack.UpAsync(cancellationToken);
@@ -175,6 +177,19 @@ public sealed class DemoCommand : ICommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"\nOnline metrics over {evaluated:N0} interactions of the unseen target domain ({target.UserCount:N0} users, {target.Items.Count:N0} items, none seen in training):\n  NDCG@20   {finalNdcg:F4}\n  Recall@20 {finalRecall:F4}\n(each interaction scored against the recommendation the user held just before it; random ranking gives Recall@20 ≈ {20.0 / target.Items.Count:F4})"));
         return 0;
+    }
+
+    /// <summary>Before any service starts: the two source folders exist (or were imported on an earlier run).</summary>
+    private static void RequireSourceData(string dataRoot, string sourceName, string targetName)
+    {
+        var missing = new[] { sourceName, targetName }
+            .Where(name => !File.Exists(Path.Combine(DatasetDir(name), "dataset.json")) && !Directory.Exists(Path.Combine(dataRoot, name)))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException(
+                $"no {string.Join(" or ", missing)} under the data root {Path.GetFullPath(dataRoot)}; fetch {(missing.Count == 1 ? "it" : "them")} with './zesrec data fetch {string.Join(' ', missing)} --out {dataRoot}', or point --data-root or ZESREC_DATA_ROOT at the folder that holds them");
+        }
     }
 
     private static void Step(string title) => Console.WriteLine($"\n== {title}");

@@ -7,6 +7,8 @@ namespace ZesRec.Cli.Commands;
 /// <summary><c>zesrec evaluate</c>: zero-shot ZESRec and baselines on a target domain; protocol in docs/evaluation.md.</summary>
 public sealed class EvaluateCommand : ICommand
 {
+    private static readonly string[] SimpleBaselines = ["random", "pop", "embknn"];
+
     public string Name => "evaluate";
 
     public string Summary => "Evaluate ZESRec models and baselines on a target dataset (docs/evaluation.md).";
@@ -58,21 +60,32 @@ public sealed class EvaluateCommand : ICommand
             SourceDir = args.Get("source"),
             OutDir = args.Require("out"),
             Baselines = baselines is null ? defaults.Baselines : List([baselines]),
-            Seeds = args.GetInt("seeds", defaults.Seeds),
-            FirstSeed = args.GetInt("first-seed", defaults.FirstSeed),
+            Seeds = args.GetInt("seeds", defaults.Seeds, min: 1),
+            FirstSeed = args.GetInt("first-seed", defaults.FirstSeed, min: 0),
             ExcludeSeen = args.GetFlag("exclude-seen"),
             AllPositions = args.GetFlag("all-positions"),
             Grid = args.GetFlag("grid"),
             OracleSettings = ParseOracleSettings(args.Get("oracle-settings")),
             IncrementalSizes = ParseSizes(args.Get("incremental")),
-            MaxEpochs = args.GetInt("epochs", defaults.MaxEpochs),
-            CaseStudyUsers = args.GetInt("case-study", defaults.CaseStudyUsers),
+            MaxEpochs = args.GetInt("epochs", defaults.MaxEpochs, min: 1),
+            CaseStudyUsers = args.GetInt("case-study", defaults.CaseStudyUsers, min: 0),
             CompareUsers = !args.GetFlag("no-user-overlap"),
             Encoder = args.Get("encoder", defaults.Encoder),
             CacheDir = args.GetFlag("no-cache") ? null : args.Get("cache", defaults.CacheDir!),
-            Device = args.Get("device", defaults.Device),
+            Device = CommandChecks.Device(args.Get("device", defaults.Device)),
         };
         CommandChecks.RejectUnknownOptions(args);
+        if (options.Baselines.FirstOrDefault(b => !SimpleBaselines.Contains(b, StringComparer.OrdinalIgnoreCase) && !OracleSpec.TryParse(b, out _)) is { } unknown)
+        {
+            throw new UsageException($"--baselines: unknown baseline '{unknown}'; known: {string.Join(", ", SimpleBaselines)}, gru4rec, tcn, hrnn and their -meta variants");
+        }
+
+        if (options.IncrementalSizes.Any(n => n < 1))
+        {
+            throw new UsageException($"--incremental: every interaction count must be at least 1, got {string.Join(',', options.IncrementalSizes)}");
+        }
+
+        CommandChecks.RequireModelFolders(options.ModelDirs, "model");
         var requested = options.Baselines.Select(b => OracleSpec.TryParse(b, out var spec) ? spec!.Name : b).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (options.OracleSettings.Keys.FirstOrDefault(k => !requested.Contains(k)) is { } unused)
         {
@@ -108,7 +121,7 @@ public sealed class EvaluateCommand : ICommand
         {
             return [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => long.Parse(s.Trim().Replace("K", "000", StringComparison.OrdinalIgnoreCase), CultureInfo.InvariantCulture))];
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new UsageException($"--incremental: '{value}' is not a comma-separated list of interaction counts");
         }

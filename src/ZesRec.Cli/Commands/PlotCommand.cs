@@ -28,13 +28,13 @@ public sealed class PlotCommand : ICommand
         CommandChecks.RejectUnknownOptions(args);
         if (files.Count == 0)
         {
-            throw new ArgumentException("--results needs at least one results.csv file");
+            throw new UsageException("--results needs at least one results.csv file");
         }
 
-        var rows = ResultCsv.Combine(files.Select(f => (f, ResultCsv.Read(f))), Console.Error);
+        var rows = ResultCsv.Combine(files.Select(f => (f, Read(f))), Console.Error);
         if (!rows.Any(r => r.Experiment == "incremental"))
         {
-            throw new ArgumentException($"no incremental results in {string.Join(", ", files)}; run zesrec evaluate with --incremental");
+            throw new InputException($"no incremental results in {string.Join(", ", files)}; run zesrec evaluate with --incremental");
         }
 
         foreach (var file in IncrementalPlot.SaveAll(outDir, rows))
@@ -43,5 +43,22 @@ public sealed class PlotCommand : ICommand
         }
 
         return Task.FromResult(0);
+    }
+
+    private static IReadOnlyList<Evaluation.ResultRow> Read(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new InputException($"--results {file}: file not found; zesrec evaluate writes results.csv into its --out folder");
+        }
+
+        try
+        {
+            return ResultCsv.Read(file);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException(e.Message);
+        }
     }
 }

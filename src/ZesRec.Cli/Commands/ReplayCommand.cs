@@ -49,8 +49,8 @@ public sealed class ReplayCommand : ICommand
             PublishItems = !interactionsOnly,
             PublishInteractions = !itemsOnly,
             Speed = args.Get("speed") is null ? null : args.GetDouble("speed", 1),
-            Rate = args.Get("rate") is null ? null : args.GetInt("rate", 1),
-            Limit = args.Get("limit") is null ? null : args.GetInt("limit", 0),
+            Rate = args.Get("rate") is null ? null : args.GetInt("rate", 1, min: 1),
+            Limit = args.Get("limit") is null ? null : args.GetInt("limit", 0, min: 0),
         };
         var bootstrap = args.Get("bootstrap")
             ?? (Environment.GetEnvironmentVariable("ZESREC_KAFKA") is { Length: > 0 } env ? env : settings.Bootstrap);
@@ -69,16 +69,7 @@ public sealed class ReplayCommand : ICommand
             throw new UsageException(e.Message);
         }
 
-        EventLogDataset events;
-        try
-        {
-            events = EventLogDataset.Load(dataset);
-        }
-        catch (DatasetFormatException e)
-        {
-            await Console.Error.WriteLineAsync($"zesrec replay: {e.Message}");
-            return 1;
-        }
+        var events = EventLogDataset.Load(dataset);
 
         var kafka = KafkaSettings.Create(bootstrap).WithClientId("zesrec-replay").WithProperty("message.timeout.ms", DeliveryTimeoutMs);
         using var producer = new KafkaProducer(kafka);

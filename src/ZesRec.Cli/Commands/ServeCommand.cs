@@ -22,8 +22,24 @@ public sealed class ServeCommand : ICommand
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
-        var options = ServeConfiguration.Load(args);
+        ServeOptions options;
+        try
+        {
+            options = ServeConfiguration.Load(args);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The configuration binder's message names the key and the value it could not convert.
+            throw new UsageException(e.Message);
+        }
+
         CommandChecks.RejectUnknownOptions(args);
+        if (string.IsNullOrWhiteSpace(options.ModelDir))
+        {
+            throw new UsageException("missing required option --model (or ModelDir in appsettings.json, or ZESREC_ModelDir)");
+        }
+
+        CommandChecks.RequireModelFolders([options.ModelDir], "model");
         StreamingProcessor processor;
         try
         {

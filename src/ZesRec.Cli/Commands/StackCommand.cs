@@ -19,6 +19,7 @@ public sealed class StackCommand : ICommand
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
+        CommandChecks.RejectUnknownOptions(args);
         var (postgres, kafka) = await LocalStack.UpAsync(cancellationToken);
         Console.WriteLine("ok  " + await LocalStack.CheckPostgresAsync(postgres, cancellationToken));
         Console.WriteLine("ok  " + LocalStack.CheckKafka(kafka));

@@ -15,7 +15,8 @@ public sealed class TrainCommand : ICommand
         Usage: zesrec train --source DIR --out DIR [options]
 
           --source DIR          dataset folder (items.jsonl + interactions.jsonl), see docs/datasets.md
-          --out DIR             model folder to write: model.bin + model-card.json
+          --out DIR             model folder to write: model.bin + model-card.json, put in place only when
+                                both are complete (an existing model there is replaced in one rename)
           --variant NAME        user encoder: gru4rec (default), tcn or hrnn
           --device NAME         auto (default), cpu or cuda
           --threads N           libtorch CPU threads (default: the number of cores)
@@ -35,6 +36,9 @@ public sealed class TrainCommand : ICommand
           --session-gap N       HRNN: a gap over N (seconds, or positions) starts a session (default 86400)
           --sampled-negatives N sampled softmax with N negatives instead of the full softmax (default 0: full)
           --seed N              seed of initialisation, shuffling and the validation split (default 42)
+
+        A setting out of range (for example --epochs 0, --lr NaN, --dropout 1) is refused before anything is read
+        or written.
         """;
 
     public Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
@@ -42,7 +46,7 @@ public sealed class TrainCommand : ICommand
         var defaults = new ZesRecConfig();
         var config = defaults with
         {
-            Variant = UserEncoderVariants.Parse(args.Get("variant", "gru4rec")),
+            Variant = CommandChecks.Variant(args.Get("variant", "gru4rec")),
             Dim = args.GetInt("dim", defaults.Dim),
             Dropout = args.GetDouble("dropout", defaults.Dropout),
             LambdaV = args.GetDouble("lambda-v", defaults.LambdaV),
@@ -62,10 +66,14 @@ public sealed class TrainCommand : ICommand
             Config = config,
             Encoder = args.Get("encoder", "minilm"),
             CacheDir = args.GetFlag("no-cache") ? null : args.Get("cache", Path.Combine(".local", "cache", "text")),
-            Device = args.Get("device", "auto"),
+            Device = CommandChecks.Device(args.Get("device", "auto")),
             Threads = args.GetInt("threads", Environment.ProcessorCount),
         };
         CommandChecks.RejectUnknownOptions(args);
+        if (TrainingOptionsValidator.Problems(options).FirstOrDefault() is { } problem)
+        {
+            throw new UsageException(problem);
+        }
 
         var encodingBar = new ProgressBar("encode");
         var trainingBar = new ProgressBar("train ");

@@ -29,7 +29,7 @@ public sealed class Amazon2018Importer : IDatasetImporter
         var builder = new DatasetBuilder(Format);
 
         var reviewed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (line, text) in SourceFile.ReadLines(reviewsPath))
+        foreach (var (line, text) in SourceFile.ReadLines(reviewsPath, (l, r) => builder.RejectInteractionRow(reviewsPath, l, r)))
         {
             if (ReadReview(text) is not var (user, asin, time))
             {
@@ -38,12 +38,12 @@ public sealed class Amazon2018Importer : IDatasetImporter
             }
 
             reviewed.Add(asin);
-            builder.AddInteraction(reviewsPath, line, user, asin, DateTimeOffset.FromUnixTimeSeconds(time), null);
+            builder.AddInteractionAt(reviewsPath, line, user, asin, time);
         }
 
         var notReviewed = 0;
         var duplicates = 0;
-        foreach (var (line, text) in SourceFile.ReadLines(metaPath))
+        foreach (var (line, text) in SourceFile.ReadLines(metaPath, (l, r) => builder.RejectItem(metaPath, l, r)))
         {
             JsonDocument doc;
             try
@@ -58,25 +58,14 @@ public sealed class Amazon2018Importer : IDatasetImporter
 
             using (doc)
             {
-                if (!doc.RootElement.TryGetProperty("asin", out var asinElement) || asinElement.ValueKind != JsonValueKind.String)
+                try
                 {
-                    builder.RejectItem(metaPath, line, "no string 'asin'");
-                    continue;
+                    AddItem(builder, metaPath, line, doc.RootElement, reviewed, ref notReviewed, ref duplicates);
                 }
-
-                var asin = asinElement.GetString()!;
-                if (!reviewed.Contains(asin))
+                catch (InvalidOperationException e)
                 {
-                    notReviewed++;
-                }
-                else if (builder.HasItem(asin))
-                {
-                    // The 2018 meta files repeat some lines verbatim; the first one wins.
-                    duplicates++;
-                }
-                else
-                {
-                    builder.AddItem(metaPath, line, asin, AmazonItemText.From(doc.RootElement));
+                    // JSON that parses but holds a string .NET cannot read, such as an escaped unpaired surrogate.
+                    builder.RejectItem(metaPath, line, $"unreadable JSON string: {e.Message}");
                 }
             }
         }
@@ -84,6 +73,30 @@ public sealed class Amazon2018Importer : IDatasetImporter
         builder.Note($"{notReviewed} metadata lines of items not reviewed in {fileName} left out of the catalogue");
         builder.Note($"{duplicates} repeated metadata lines of an already imported item skipped");
         return builder.Build(name, metaPath);
+    }
+
+    private static void AddItem(DatasetBuilder builder, string metaPath, int line, JsonElement meta, HashSet<string> reviewed, ref int notReviewed, ref int duplicates)
+    {
+        if (meta.ValueKind != JsonValueKind.Object || !meta.TryGetProperty("asin", out var asinElement) || asinElement.ValueKind != JsonValueKind.String)
+        {
+            builder.RejectItem(metaPath, line, "no string 'asin'");
+            return;
+        }
+
+        var asin = asinElement.GetString()!;
+        if (!reviewed.Contains(asin))
+        {
+            notReviewed++;
+        }
+        else if (builder.HasItem(asin))
+        {
+            // The 2018 meta files repeat some lines verbatim; the first one wins.
+            duplicates++;
+        }
+        else
+        {
+            builder.AddItem(metaPath, line, asin, AmazonItemText.From(meta));
+        }
     }
 
     private static (string User, string Asin, long Time)? ReadReview(string line)

@@ -24,6 +24,14 @@ internal sealed class DatasetBuilder(string sourceFormat)
         {
             RejectItem(file, line, "empty item id");
         }
+        else if (TextRules.IdProblem(itemId) is { } idProblem)
+        {
+            RejectItem(file, line, $"item id has {idProblem}");
+        }
+        else if (trimmed is not null && TextRules.TextProblem(trimmed) is { } textProblem)
+        {
+            RejectItem(file, line, $"text of item '{itemId}' has {textProblem}");
+        }
         else if (string.IsNullOrEmpty(trimmed))
         {
             RejectItem(file, line, $"item '{itemId}' has empty text");
@@ -53,7 +61,29 @@ internal sealed class DatasetBuilder(string sourceFormat)
             return;
         }
 
+        var problem = TextRules.IdProblem(userId) is { } user ? "user id has " + user
+            : TextRules.IdProblem(itemId) is { } item ? "item id has " + item
+            : null;
+        if (problem is not null)
+        {
+            RejectInteraction(file, line, problem);
+            return;
+        }
+
         _interactions.Add((new InteractionOccurred(InteractionOccurred.CurrentVersion, userId, itemId, timestamp, position), file, line));
+    }
+
+    /// <summary>An interaction at a time given in unix seconds; one outside the years 0001 to 9999 is a rejected row.</summary>
+    public void AddInteractionAt(string file, int line, string userId, string itemId, long unixSeconds)
+    {
+        if (UnixTime.FromSeconds(unixSeconds, out var problem) is { } timestamp)
+        {
+            AddInteraction(file, line, userId, itemId, timestamp, null);
+        }
+        else
+        {
+            RejectInteractionRow(file, line, problem!);
+        }
     }
 
     /// <summary>A row that yields no interaction (bad number, wrong column count) but counts as one read.</summary>

@@ -22,7 +22,7 @@ public sealed class MindImporter : IDatasetImporter
         SourceFile.RequireDirectory(input);
         var builder = new DatasetBuilder(Format);
         var newsPath = Path.Combine(input, "news.tsv");
-        foreach (var (line, text) in SourceFile.ReadLines(newsPath))
+        foreach (var (line, text) in SourceFile.ReadLines(newsPath, (l, r) => builder.RejectItem(newsPath, l, r)))
         {
             var columns = text.Split('\t');
             if (columns.Length != 8)
@@ -43,7 +43,7 @@ public sealed class MindImporter : IDatasetImporter
 
         var behaviorsPath = Path.Combine(input, "behaviors.tsv");
         var impressions = new List<Impression>();
-        foreach (var (line, text) in SourceFile.ReadLines(behaviorsPath))
+        foreach (var (line, text) in SourceFile.ReadLines(behaviorsPath, (l, r) => builder.RejectInteractionRow(behaviorsPath, l, r, interactions: 0)))
         {
             var columns = text.Split('\t');
             if (columns.Length != 5)
@@ -76,7 +76,7 @@ public sealed class MindImporter : IDatasetImporter
             var history = first.History.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             for (var i = 0; i < history.Length; i++)
             {
-                builder.AddInteraction(behaviorsPath, first.Line, first.User, history[i], first.Time.AddSeconds(i - history.Length), null);
+                builder.AddInteractionAt(behaviorsPath, first.Line, first.User, history[i], first.Time.ToUnixTimeSeconds() + i - history.Length);
             }
         }
 

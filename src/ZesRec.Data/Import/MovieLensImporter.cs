@@ -17,7 +17,7 @@ public sealed class MovieLensImporter : IDatasetImporter
         SourceFile.RequireDirectory(input);
         var builder = new DatasetBuilder(Format);
         var moviesPath = Path.Combine(input, "movies.csv");
-        foreach (var (line, text) in SourceFile.ReadWithHeader(moviesPath, ',', ["movieId", "title", "genres"]))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(moviesPath, ',', (l, r) => builder.RejectItem(moviesPath, l, r), ["movieId", "title", "genres"]))
         {
             var columns = CsvLine.Split(text);
             if (columns is null || columns.Count != 3)
@@ -31,7 +31,7 @@ public sealed class MovieLensImporter : IDatasetImporter
         }
 
         var ratingsPath = Path.Combine(input, "ratings.csv");
-        foreach (var (line, text) in SourceFile.ReadWithHeader(ratingsPath, ',', ["userId", "movieId", "rating", "timestamp"]))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(ratingsPath, ',', (l, r) => builder.RejectInteractionRow(ratingsPath, l, r), ["userId", "movieId", "rating", "timestamp"]))
         {
             var columns = text.Split(',');
             if (columns.Length != 4)
@@ -44,7 +44,7 @@ public sealed class MovieLensImporter : IDatasetImporter
             }
             else
             {
-                builder.AddInteraction(ratingsPath, line, columns[0], columns[1], DateTimeOffset.FromUnixTimeSeconds(time), null);
+                builder.AddInteractionAt(ratingsPath, line, columns[0], columns[1], time);
             }
         }
 

@@ -18,7 +18,7 @@ public sealed class ReChorusImporter : IDatasetImporter
         SourceFile.RequireDirectory(input);
         var builder = new DatasetBuilder(Format);
         var textPath = SourceFile.FindOne(input, "*.text");
-        foreach (var (line, text) in SourceFile.ReadWithHeader(textPath, '\t', ["id", "text"], ["item_id", "text"]))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(textPath, '\t', (l, r) => builder.RejectItem(textPath, l, r), ["id", "text"], ["item_id", "text"]))
         {
             var columns = text.Split('\t');
             if (columns.Length != 2)
@@ -43,7 +43,7 @@ public sealed class ReChorusImporter : IDatasetImporter
                 continue;
             }
 
-            foreach (var (line, text) in SourceFile.ReadWithHeader(path, '\t', ["user_id", "item_id", "time"], ["user_id", "item_id", "time", "neg_items"]))
+            foreach (var (line, text) in SourceFile.ReadWithHeader(path, '\t', (l, r) => builder.RejectInteractionRow(path, l, r), ["user_id", "item_id", "time"], ["user_id", "item_id", "time", "neg_items"]))
             {
                 var columns = text.Split('\t');
                 if (columns.Length is < 3 or > 4)
@@ -64,7 +64,7 @@ public sealed class ReChorusImporter : IDatasetImporter
                 }
                 else
                 {
-                    builder.AddInteraction(path, line, columns[0], asin, DateTimeOffset.FromUnixTimeSeconds(time), null);
+                    builder.AddInteractionAt(path, line, columns[0], asin, time);
                 }
             }
         }

@@ -93,7 +93,7 @@ public sealed class RecBoleImporter : IDatasetImporter
             throw new DatasetFormatException(path, 1, $"unexpected header '{string.Join('\t', header)}'; expected 'item_id:token' followed by text columns");
         }
 
-        foreach (var (line, text) in SourceFile.ReadWithHeader(path, '\t', header))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(path, '\t', (l, r) => builder.RejectItem(path, l, r), header))
         {
             var columns = text.Split('\t');
             if (columns.Length != header.Length)
@@ -112,7 +112,7 @@ public sealed class RecBoleImporter : IDatasetImporter
         Dictionary<string, List<(int[] Window, (string File, int Line) Tag)>> windows,
         List<string> userOrder)
     {
-        foreach (var (line, text) in SourceFile.ReadWithHeader(path, '\t', InterHeader))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(path, '\t', (l, r) => builder.RejectInteractionRow(path, l, r, interactions: 0), InterHeader))
         {
             var columns = text.Split('\t');
             if (columns.Length != 3)

@@ -6,52 +6,83 @@ namespace ZesRec.Data.Import;
 /// <summary>Line-numbered reading of source files (plain or .gz) and the structural checks every format shares.</summary>
 internal static class SourceFile
 {
-    /// <summary>Lines with their 1-based numbers; a corrupt gzip stream becomes a <see cref="DatasetFormatException"/>.</summary>
-    public static IEnumerable<(int Number, string Text)> ReadLines(string path)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Lines with their 1-based numbers. A corrupt or truncated gzip file becomes a <see cref="DatasetFormatException"/>.
+    /// A line that is not valid UTF-8 goes to <paramref name="rejectLine"/> (line number, reason) and is skipped; without
+    /// one (files that must be whole, such as id maps) it stops the read.
+    /// </summary>
+    public static IEnumerable<(int Number, string Text)> ReadLines(string path, Action<int, string>? rejectLine = null)
     {
         if (!File.Exists(path))
         {
             throw new DatasetFormatException(path, null, "file not found");
         }
 
-        using var stream = File.OpenRead(path);
-        using var decoded = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(stream, CompressionMode.Decompress)
-            : (Stream)stream;
-        using var reader = new StreamReader(decoded, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var file = File.OpenRead(path);
+        using var decoded = Open(path, file);
+        var reader = new Utf8LineReader(decoded);
         var number = 0;
         while (true)
         {
-            string? line;
+            ArraySegment<byte> bytes;
             try
             {
-                line = reader.ReadLine();
+                if (!reader.Next(out bytes))
+                {
+                    yield break;
+                }
             }
             catch (InvalidDataException e)
             {
                 throw new DatasetFormatException(path, number + 1, $"unreadable gzip data: {e.Message}", e);
             }
-
-            if (line is null)
+            catch (Utf8LineReader.LineTooLongException e)
             {
-                yield break;
+                throw new DatasetFormatException(path, number + 1, e.Message, e);
             }
 
             number++;
-            yield return (number, line);
+            string text;
+            try
+            {
+                text = StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException e)
+            {
+                var reason = $"not valid UTF-8 (byte 0x{e.BytesUnknown?.FirstOrDefault():X2} at byte {e.Index + 1} of the line)";
+                if (rejectLine is null)
+                {
+                    throw new DatasetFormatException(path, number, reason, e);
+                }
+
+                rejectLine(number, reason);
+                continue;
+            }
+
+            yield return (number, text);
         }
     }
 
     /// <summary>Checks the header line and returns the data lines; a wrong header means the wrong file, which stops the import.</summary>
-    public static IEnumerable<(int Number, string Text)> ReadWithHeader(string path, char separator, params string[][] acceptedHeaders)
+    public static IEnumerable<(int Number, string Text)> ReadWithHeader(string path, char separator, Action<int, string> rejectLine, params string[][] acceptedHeaders)
     {
         var first = true;
-        foreach (var line in ReadLines(path))
+        foreach (var line in ReadLines(path, (number, reason) =>
+                 {
+                     if (number == 1)
+                     {
+                         throw new DatasetFormatException(path, 1, "header " + reason);
+                     }
+
+                     rejectLine(number, reason);
+                 }))
         {
             if (first)
             {
                 first = false;
-                var columns = line.Text.TrimEnd('\r').Split(separator);
+                var columns = line.Text.Split(separator);
                 if (!acceptedHeaders.Any(h => h.SequenceEqual(columns, StringComparer.Ordinal)))
                 {
                     var expected = string.Join(" or ", acceptedHeaders.Select(h => $"'{string.Join(separator, h)}'"));
@@ -67,6 +98,23 @@ internal static class SourceFile
         if (first)
         {
             throw new DatasetFormatException(path, null, "file is empty (no header)");
+        }
+    }
+
+    private static Stream Open(string path, FileStream file)
+    {
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return file;
+        }
+
+        try
+        {
+            return new CheckedGzipStream(file);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetFormatException(path, null, $"unreadable gzip data: {e.Message}", e);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class TsvImporter : IDatasetImporter
         SourceFile.RequireDirectory(input);
         var builder = new DatasetBuilder(Format);
         var itemsPath = Path.Combine(input, "items.tsv");
-        foreach (var (line, text) in SourceFile.ReadWithHeader(itemsPath, '\t', ["item_id", "text"]))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(itemsPath, '\t', (l, r) => builder.RejectItem(itemsPath, l, r), ["item_id", "text"]))
         {
             var columns = text.Split('\t');
             if (columns.Length != 2)
@@ -37,7 +37,7 @@ public sealed class TsvImporter : IDatasetImporter
             byTime = false;
         }
 
-        foreach (var (line, text) in SourceFile.ReadWithHeader(interactionsPath, '\t', ["user_id", "item_id", "timestamp"], ["user_id", "item_id", "position"]))
+        foreach (var (line, text) in SourceFile.ReadWithHeader(interactionsPath, '\t', (l, r) => builder.RejectInteractionRow(interactionsPath, l, r), ["user_id", "item_id", "timestamp"], ["user_id", "item_id", "position"]))
         {
             var columns = text.Split('\t');
             if (columns.Length != 3)
@@ -50,7 +50,7 @@ public sealed class TsvImporter : IDatasetImporter
             }
             else if (byTime)
             {
-                builder.AddInteraction(interactionsPath, line, columns[0], columns[1], DateTimeOffset.FromUnixTimeSeconds(order), null);
+                builder.AddInteractionAt(interactionsPath, line, columns[0], columns[1], order);
             }
             else
             {

@@ -15,6 +15,7 @@ public static class TrainingJob
         IProgress<TrainingProgress>? progress = null,
         IProgress<(int Done, int Total)>? encoding = null)
     {
+        TrainingOptionsValidator.Validate(options);
         var device = DeviceSelection.Resolve(options.Device);
         set_num_threads(options.Threads);
         var dataset = EventLogDataset.Load(options.SourceDir);
@@ -36,6 +37,15 @@ public static class TrainingJob
                 $"epoch {r.Epoch,2}: train loss {r.TrainLoss:F4}  validation loss {r.ValidationLoss:F4}{(r.Improved ? " *" : "  ")}  {r.InteractionsPerSecond:N0} interactions/s  {r.Seconds:F1} s")),
         };
         var result = trainer.Train(TextFeatures.Sequences(domain.Train), TextFeatures.Sequences(domain.Validation));
+        // A non-finite loss means weights that score nothing, and a card JSON cannot hold: fail before writing.
+        var bad = result.Epochs.FirstOrDefault(e => !double.IsFinite(e.TrainLoss) || !double.IsFinite(e.ValidationLoss));
+        if (bad is not null || !double.IsFinite(result.BestValidationLoss))
+        {
+            model.Dispose();
+            var where = bad is null ? $"in all {result.Epochs.Count} epochs" : $"in epoch {bad.Epoch} (train {bad.TrainLoss}, validation {bad.ValidationLoss})";
+            throw new TrainingFailedException(string.Create(CultureInfo.InvariantCulture,
+                $"training diverged: the loss was not finite {where} at learning rate {options.Config.LearningRate}; nothing was written to {options.OutDir}"));
+        }
 
         var card = new ModelCard
         {
