@@ -10,6 +10,7 @@ public static class DatasetCatalog
     private const string Amazon2018 = "https://datarepo.eng.ucsd.edu/mcauley_group/data/amazon_v2";
     private const string CoWPiRec = "https://raw.githubusercontent.com/ysh-1998/CoWPiRec/97b0c8e80346c1e5ac43257b420accd620a44d15/dataset/Scientific";
     private const string Lrd = "https://raw.githubusercontent.com/ysh-1998/LRD/a9968abae682ce286f699d3a28b1a77baac5005a/data/Office";
+    private const string Amazon2014 = "https://snap.stanford.edu/data/amazon/productGraph/categoryFiles";
     private const string GroupLens = "https://files.grouplens.org/datasets/movielens";
     private const string Mind = "https://mind201910small.blob.core.windows.net/release";
 
@@ -22,6 +23,16 @@ public static class DatasetCatalog
         "Magazine_Subscriptions", "Movies_and_TV", "Musical_Instruments", "Office_Products", "Patio_Lawn_and_Garden",
         "Pet_Supplies", "Prime_Pantry", "Software", "Sports_and_Outdoors", "Tools_and_Home_Improvement", "Toys_and_Games",
         "Video_Games",
+    ];
+
+    /// <summary>The Amazon 2014 categories with a 5-core review file and a metadata file.</summary>
+    public static IReadOnlyList<string> Amazon2014Categories { get; } =
+    [
+        "Amazon_Instant_Video", "Apps_for_Android", "Automotive", "Baby", "Beauty", "Books", "CDs_and_Vinyl",
+        "Cell_Phones_and_Accessories", "Clothing_Shoes_and_Jewelry", "Digital_Music", "Electronics",
+        "Grocery_and_Gourmet_Food", "Health_and_Personal_Care", "Home_and_Kitchen", "Kindle_Store", "Movies_and_TV",
+        "Musical_Instruments", "Office_Products", "Patio_Lawn_and_Garden", "Pet_Supplies", "Sports_and_Outdoors",
+        "Tools_and_Home_Improvement", "Toys_and_Games", "Video_Games",
     ];
 
     public static IReadOnlyList<FetchSource> All { get; } =
@@ -48,6 +59,11 @@ public static class DatasetCatalog
             $"Amazon 2018 {c.Replace('_', ' ')}: 5-core reviews and item metadata",
             "amazon2018",
             [new($"{Amazon2018}/categoryFilesSmall/{c}_5.json.gz", $"{c}_5.json.gz"), new($"{Amazon2018}/metaFiles2/meta_{c}.json.gz", $"meta_{c}.json.gz")])),
+        .. Amazon2014Categories.Select(c => new FetchSource(
+            $"amazon2014-raw-{c}",
+            $"Amazon 2014 {c.Replace('_', ' ')}: 5-core reviews and item metadata",
+            "amazon2014",
+            [new($"{Amazon2014}/reviews_{c}_5.json.gz", $"reviews_{c}_5.json.gz"), new($"{Amazon2014}/meta_{c}.json.gz", $"meta_{c}.json.gz")])),
         new("movielens-latest-small", "MovieLens latest-small (GroupLens): movies.csv and ratings.csv", "movielens",
             [new($"{GroupLens}/ml-latest-small.zip", "ml-latest-small.zip") { Unzip = true }]),
         new("movielens-25m", "MovieLens 25M (GroupLens): movies.csv and ratings.csv", "movielens",

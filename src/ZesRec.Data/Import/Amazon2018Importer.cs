@@ -26,8 +26,14 @@ public sealed class Amazon2018Importer : IDatasetImporter
 
         var category = fileName[..^ReviewSuffix.Length];
         var metaPath = Path.Combine(Path.GetDirectoryName(reviewsPath) ?? ".", $"meta_{category}.json.gz");
-        var builder = new DatasetBuilder(Format);
+        return ImportFiles(Format, reviewsPath, metaPath, name, text => JsonDocument.Parse(text));
+    }
 
+    /// <summary>The 5-core reviews and the metadata of one category (shared with the 2014 files, whose metadata differs in syntax).</summary>
+    internal static ImportResult ImportFiles(string format, string reviewsPath, string metaPath, string name, Func<string, JsonDocument> parseMeta)
+    {
+        var fileName = Path.GetFileName(reviewsPath);
+        var builder = new DatasetBuilder(format);
         var reviewed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (line, text) in SourceFile.ReadLines(reviewsPath, (l, r) => builder.RejectInteractionRow(reviewsPath, l, r)))
         {
@@ -48,11 +54,11 @@ public sealed class Amazon2018Importer : IDatasetImporter
             JsonDocument doc;
             try
             {
-                doc = JsonDocument.Parse(text);
+                doc = parseMeta(text);
             }
             catch (JsonException e)
             {
-                builder.RejectItem(metaPath, line, $"invalid JSON: {e.Message}");
+                builder.RejectItem(metaPath, line, $"invalid metadata line: {e.Message}");
                 continue;
             }
 

@@ -7,6 +7,7 @@ public static class DatasetImporters
         new RecBoleImporter(),
         new ReChorusImporter(),
         new Amazon2018Importer(),
+        new Amazon2014Importer(),
         new MovieLensImporter(),
         new MindImporter(),
         new TsvImporter(),
