@@ -1,4 +1,5 @@
 using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Cli.Commands;
 
@@ -17,13 +18,22 @@ public sealed class ServeCommand : ICommand
         environment variables prefixed ZESREC_ (e.g. ZESREC_Kafka__BootstrapServers), then these flags:
         {ServeConfiguration.FlagHelp}
 
+          --print-config  print the settings as loaded (JSON, secrets masked) and exit
+
         Endpoints on the metrics port: /metrics (Prometheus), /healthz, /ready. Stop with Ctrl+C.
         """;
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
         var options = ServeConfiguration.Load(args);
+        var printConfig = args.GetFlag("print-config");
         CommandChecks.RejectUnknownOptions(args);
+        if (printConfig)
+        {
+            Console.WriteLine(ConfigDump.Render(options));
+            return 0;
+        }
+
         StreamingProcessor processor;
         try
         {
@@ -37,6 +47,8 @@ public sealed class ServeCommand : ICommand
         await using (processor)
         {
             Console.WriteLine($"zesrec serve: model {processor.Card.ModelVersion} ({processor.Card.Config.Variant}), metrics on http://{options.Metrics.Host}:{processor.MetricsPort}/metrics");
+            var client = options.Kafka.ToSettings().Properties;
+            Console.WriteLine($"zesrec serve: Kafka {options.Kafka.BootstrapServers}{(client.IsEmpty ? "" : $" with {KafkaClientProperties.Describe(client)}")}");
             await processor.RunAsync(cancellationToken);
         }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Streaming.Hosting;
 
@@ -46,6 +47,18 @@ public sealed class KafkaOptions
 
     [Range(1000, 600_000)]
     public int SessionTimeoutMs { get; set; } = 6000;
+
+    /// <summary>
+    /// librdkafka properties for every consumer and producer (security.protocol, sasl.*, ssl.*, ...); a key ending in
+    /// _FILE reads its value from that file. See <see cref="KafkaClientProperties"/>.
+    /// </summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+
+    /// <summary>The client settings every consumer and producer starts from; secrets files are read again on each call.</summary>
+    public KafkaSettings ToSettings() =>
+        KafkaSettings.Create(BootstrapServers)
+            .WithSessionTimeout(TimeSpan.FromMilliseconds(SessionTimeoutMs))
+            .WithProperties(KafkaClientProperties.Resolve(Client));
 }
 
 public sealed class PostgresOptions
