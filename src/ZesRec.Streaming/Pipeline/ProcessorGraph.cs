@@ -9,7 +9,8 @@ namespace ZesRec.Streaming.Pipeline;
 
 /// <summary>
 /// Blueprints of the two streams; only the host materialises them. Each is: Kafka source → micro-batches by size
-/// and time → process → publish (awaits acks) → persist. Every stage takes one batch at a time, so back-pressure
+/// and time → process → publish (awaits acks) → persist → mirror the stored offsets to the consumer group (not
+/// awaited, see <see cref="OffsetMirror"/>). Every stage takes one batch at a time, so back-pressure
 /// reaches from the database to the Kafka source, which pauses its partitions when its buffer is full.
 /// </summary>
 public static class ProcessorGraph
@@ -33,7 +34,9 @@ public static class ProcessorGraph
         BatchPersister persister,
         TimeSpan? tick = null)
     {
+        var mirror = new OffsetMirror();
         var batches = source
+            .MapMaterializedValue(mirror.Attach)
             .GroupedWithin(batchSize, batchWindow)
             .Select(b => (IReadOnlyList<ConsumeResult<string?, byte[]>>)[.. b]);
         if (tick is { } every)
@@ -56,6 +59,7 @@ public static class ProcessorGraph
             .Via(process)
             .SelectAsync(1, publisher.PublishAsync)
             .SelectAsync(1, persister.PersistAsync)
+            .Select(mirror.Mirror)
             .ToMaterialized(Sink.Ignore<BatchOutcome>(), Keep.Both);
     }
 }
