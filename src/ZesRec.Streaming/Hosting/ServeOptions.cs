@@ -72,10 +72,14 @@ public sealed class PostgresOptions
 
 public sealed class MetricsOptions
 {
-    /// <summary>HTTP port of /metrics, /healthz and /ready on 127.0.0.1 (0 = any free port).</summary>
+    /// <summary>HTTP port of /metrics, /healthz and /ready (0 = any free port).</summary>
     [Range(0, 65535)]
     public int Port { get; set; } = 9400;
 
+    /// <summary>
+    /// Address the endpoints listen on: loopback by default, so nothing is exposed unasked; 0.0.0.0 (every interface)
+    /// where Prometheus scrapes from another host or container.
+    /// </summary>
     public string Host { get; set; } = "127.0.0.1";
 }
 
