@@ -15,10 +15,10 @@ public sealed class ServeCommand : ICommand
 
         Reads item-created and interaction events from Kafka, stores item vectors in PostgreSQL/pgvector, advances
         each user's state and publishes ranked recommendations. Settings come from appsettings.json, then
-        environment variables prefixed ZESREC_ (e.g. ZESREC_Kafka__BootstrapServers), then these flags:
+        environment variables prefixed ZESREC_ (e.g. ZESREC_Kafka__BootstrapServers), then these flags (every setting,
+        its default and why: docs/configuration.md):
         {ServeConfiguration.FlagHelp}
-
-          --print-config  print the settings as loaded (JSON, secrets masked) and exit
+          --print-config   print the settings as loaded (JSON, secrets masked) and exit
 
         Endpoints on the metrics port: /metrics (Prometheus), /healthz, /ready. Stop with Ctrl+C.
         """;

@@ -21,7 +21,7 @@ internal static class ServeConfiguration
         ("top-k", "Processing:TopK"),
     ];
 
-    public static string FlagHelp => string.Join("\n", Flags.Select(f => $"  --{f.Flag,-14} {f.Key}")) + "\n" + KafkaPropertyFlags.Help;
+    public static string FlagHelp => string.Join("\n", Flags.Select(f => $"  --{f.Flag,-14} {f.Key} (default: {SettingDefaults.Of(f.Key)})")) + "\n" + KafkaPropertyFlags.Help;
 
     public static ServeOptions Load(CommandArgs args)
     {
