@@ -78,7 +78,17 @@ public sealed class OffsetMirror
             }
 
             var failuresBefore = to.Failures;
-            await to.CommitAsync(batch).ConfigureAwait(false);
+            try
+            {
+                await to.CommitAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Nothing here may end the loop with inFlight still set: later flushes would then never commit.
+                ZesRecMetrics.OffsetCommitFailures.Inc();
+                continue;
+            }
+
             if (to.Failures > failuresBefore)
             {
                 // Best effort: the next flush commits newer offsets anyway; the counter tells an operator that lag
