@@ -15,6 +15,8 @@
 #   ZESREC_KAFKA_DIR       state folder: pid, log, ready and control files (default <repo>/.local/kafka)
 #   ZESREC_KAFKA_BIN_DIR   where the broker is built (default <repo>/.local/devbroker/bin); a private broker
 #                          gets its own, so that rebuilding it never rewrites the binary a running one uses
+#   ZESREC_KAFKA_TLS_CERT, ZESREC_KAFKA_TLS_KEY
+#                          PEM server certificate and key: the port then speaks TLS only (tests of TLS clients)
 #
 # Only stdout carries the ZESREC_KAFKA= line; progress goes to stderr.
 # Limits of this broker (in memory, ~5 MiB per partition, no transactions): infra/kafka/README.md
@@ -119,8 +121,12 @@ cmd_up() {
   zesrec_log "starting on $HOST:$PORT (log: ${LOG_FILE#"$ROOT"/})"
   # setsid + nohup: the broker outlives this shell and the terminal or test run that started it. It inherits no
   # descriptor but its own stdin/stdout/stderr: not our lock (fd 9), nor any lock or pipe of whoever called us.
+  local tls=()
+  if [[ -n ${ZESREC_KAFKA_TLS_CERT:-} ]]; then
+    tls=(--tls-cert "$ZESREC_KAFKA_TLS_CERT" --tls-key "${ZESREC_KAFKA_TLS_KEY:?ZESREC_KAFKA_TLS_KEY must go with ZESREC_KAFKA_TLS_CERT}")
+  fi
   (cd "$ROOT" && zesrec_close_fds && exec setsid nohup dotnet "$DLL" --host "$HOST" --port "$PORT" --topics "$TOPICS_FILE" \
-    --ready-file "$READY_FILE" --rebalance-delay-ms 0 --control-file "$CONTROL_FILE" </dev/null >"$LOG_FILE" 2>&1) &
+    --ready-file "$READY_FILE" --rebalance-delay-ms 0 --control-file "$CONTROL_FILE" "${tls[@]}" </dev/null >"$LOG_FILE" 2>&1) &
   pid=$!
   echo "$pid" >"$PID_FILE"
   local i

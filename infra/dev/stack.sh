@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole local stack: PostgreSQL + pgvector and the Kafka development broker.
 #
-#   infra/dev/stack.sh up     install what is missing, start both; prints ZESREC_PG=... and ZESREC_KAFKA=...
+#   infra/dev/stack.sh up     install what is missing (also Prometheus/promtool for the tests), start both;
+#                             prints ZESREC_PG=... and ZESREC_KAFKA=...
 #   infra/dev/stack.sh down   stop both (nothing of ours keeps running)
 #   infra/dev/stack.sh env    print both lines as shell exports (for eval)
 set -euo pipefail
@@ -9,6 +10,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 
 case "${1:-}" in
   up)
+    bash "$here/prometheus.sh" install >/dev/null
     bash "$here/postgres.sh" up
     bash "$here/kafka.sh" up
     ;;

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace ZesRec.DevBroker;
 
 /// <summary>Command-line and environment settings of the development broker.</summary>
-internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs, string? ControlFile = null)
+internal sealed record BrokerOptions(
+    string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs, string? ControlFile = null, string? TlsCertFile = null, string? TlsKeyFile = null)
 {
     public const int DefaultPort = 59092;
     public const string DefaultTopicsFile = "infra/kafka/topics.json";
@@ -14,10 +15,13 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
         """
         usage: zesrec-devbroker [--host 127.0.0.1] [--port 59092] [--topics infra/kafka/topics.json]
                                 [--ready-file PATH] [--rebalance-delay-ms 0] [--control-file PATH]
+                                [--tls-cert CERT.pem --tls-key KEY.pem]
           --port defaults to $ZESREC_KAFKA_PORT, then 59092.
           --control-file: a file holding "down" or "up", read every 100 ms; down takes the broker down as a
             restart would (connections dropped, port closed, data kept), up brings it back. The state in force
             is written to PATH.applied.
+          --tls-cert, --tls-key: PEM server certificate (with its chain) and private key; the port then speaks TLS
+            only (clients: security.protocol=SSL, ssl.ca.location=the CA that signed it).
         """;
 
     public static BrokerOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
@@ -27,6 +31,8 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
         var topics = DefaultTopicsFile;
         string? readyFile = null;
         string? controlFile = null;
+        string? tlsCert = null;
+        string? tlsKey = null;
         var rebalanceDelay = 0;
 
         for (var i = 0; i < args.Count; i++)
@@ -41,6 +47,8 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
                 case "--ready-file": readyFile = Value(); break;
                 case "--rebalance-delay-ms": rebalanceDelay = ParseInt(flag, Value()); break;
                 case "--control-file": controlFile = Value(); break;
+                case "--tls-cert": tlsCert = Value(); break;
+                case "--tls-key": tlsKey = Value(); break;
                 default: throw new ArgumentException($"Unknown option '{flag}'.\n{Usage}");
             }
         }
@@ -55,7 +63,12 @@ internal sealed record BrokerOptions(string Host, int Port, string TopicsFile, s
             throw new ArgumentException($"--rebalance-delay-ms must not be negative, got {rebalanceDelay}.");
         }
 
-        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay, controlFile);
+        if ((tlsCert is null) != (tlsKey is null))
+        {
+            throw new ArgumentException("--tls-cert and --tls-key go together.");
+        }
+
+        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay, controlFile, tlsCert, tlsKey);
     }
 
     private static int ParseInt(string name, string text) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
 using ZesRec.DevBroker;
 
 BrokerOptions options;
@@ -38,7 +39,8 @@ try
     cluster.SetGroupInitialRebalanceDelay(options.RebalanceDelayMs);
 
     var (targetHost, targetPort) = SplitHostPort(cluster.Bootstraps);
-    await using (var forwarder = new TcpForwarder(IPAddress.Parse(options.Host), options.Port, targetHost, targetPort))
+    using var certificate = options.TlsCertFile is null ? null : X509Certificate2.CreateFromPemFile(options.TlsCertFile, options.TlsKeyFile);
+    await using (var forwarder = new TcpForwarder(IPAddress.Parse(options.Host), options.Port, targetHost, targetPort, certificate))
     {
         forwarder.Start();
         cluster.Advertise(options.Host, forwarder.LocalPort);
@@ -49,7 +51,7 @@ try
         }
 
         Console.WriteLine(
-            $"zesrec-devbroker: mock broker at {cluster.Bootstraps}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions}, max {t.MaxMessageBytes} bytes)"))}");
+            $"zesrec-devbroker: mock broker at {cluster.Bootstraps}{(certificate is null ? "" : ", TLS on the forwarded port")}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions}, max {t.MaxMessageBytes} bytes)"))}");
         Console.WriteLine($"KAFKA_READY bootstrap={bootstrap}");
         if (options.ControlFile is not null)
         {
@@ -76,7 +78,7 @@ try
         File.Delete(options.ReadyFile);
     }
 }
-catch (InvalidOperationException e)
+catch (Exception e) when (e is InvalidOperationException or IOException or System.Security.Cryptography.CryptographicException)
 {
     Console.Error.WriteLine($"zesrec-devbroker: {e.Message}");
     return 1;

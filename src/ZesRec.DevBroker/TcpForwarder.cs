@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace ZesRec.DevBroker;
 
@@ -7,6 +9,8 @@ namespace ZesRec.DevBroker;
 /// Listens on the fixed, well-known address and pipes each connection to the mock broker,
 /// because the mock can only bind a random port. <see cref="PauseAsync"/> closes the listener and every
 /// connection (clients see a broker that went away and refuses connections) until <see cref="Resume"/>.
+/// With a server certificate it terminates TLS: clients speak TLS to it, the mock behind it stays plaintext, so
+/// clients' TLS settings can be proven against the development broker.
 /// </summary>
 internal sealed class TcpForwarder : IAsyncDisposable
 {
@@ -18,10 +22,12 @@ internal sealed class TcpForwarder : IAsyncDisposable
     private TcpListener _listener;
     private CancellationTokenSource _serving;
     private Task _acceptLoop = Task.CompletedTask;
+    private readonly X509Certificate2? _certificate;
     private bool _paused;
 
-    public TcpForwarder(IPAddress listenAddress, int listenPort, string targetHost, int targetPort)
+    public TcpForwarder(IPAddress listenAddress, int listenPort, string targetHost, int targetPort, X509Certificate2? certificate = null)
     {
+        _certificate = certificate;
         _listenEndPoint = new IPEndPoint(listenAddress, listenPort);
         _listener = new TcpListener(_listenEndPoint);
         _serving = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -116,7 +122,15 @@ internal sealed class TcpForwarder : IAsyncDisposable
             upstream.NoDelay = true;
             await upstream.ConnectAsync(_targetHost, _targetPort, token).ConfigureAwait(false);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var clientStream = downstream.GetStream();
+            Stream clientStream = downstream.GetStream();
+            if (_certificate is not null)
+            {
+                var tls = new SslStream(clientStream, leaveInnerStreamOpen: false);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, token).ConfigureAwait(false);
+                clientStream = tls;
+            }
+
+            await using var clientSide = clientStream;
             var brokerStream = upstream.GetStream();
             var toBroker = clientStream.CopyToAsync(brokerStream, linked.Token);
             var toClient = brokerStream.CopyToAsync(clientStream, linked.Token);
@@ -125,9 +139,10 @@ internal sealed class TcpForwarder : IAsyncDisposable
             await linked.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(toBroker, toClient).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
         {
-            // A client or the broker hung up; that is normal connection churn, nothing to report.
+            // A client or the broker hung up (or a client failed the TLS handshake, e.g. spoke plaintext): normal
+            // connection churn, nothing to report.
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using ZesRec.Data;
+using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Replay;
 
@@ -9,8 +10,6 @@ namespace ZesRec.Cli.Commands;
 /// <summary><c>zesrec replay</c>: publishes a dataset's events to Kafka, as a live stream would deliver them.</summary>
 public sealed class ReplayCommand : ICommand
 {
-    private const string DefaultBootstrap = "127.0.0.1:59092";
-
     // A broker that is down fails the replay after this long instead of librdkafka's default of five minutes.
     private const string DeliveryTimeoutMs = "30000";
 
@@ -18,19 +17,25 @@ public sealed class ReplayCommand : ICommand
 
     public string Summary => "Publish a dataset's items, then its interactions in time order, to Kafka.";
 
-    public string Help => """
+    private static readonly KafkaOptions Defaults = new();
+
+    public string Help => $"""
         Usage: zesrec replay --dataset DIR [options]
 
           --dataset DIR               dataset folder (zesrec data import makes one)
           --speed X                   replay dataset time X times faster than real time; one pause is at most 1 s
           --rate N                    at most N interactions per second
                                       (neither: as fast as the broker takes them)
-          --bootstrap HOST:PORT       Kafka bootstrap servers (default: $ZESREC_KAFKA, else appsettings.json, else 127.0.0.1:59092)
-          --items-topic T             topic of item-created events, keyed by item id (default from appsettings.json: zesrec.items)
-          --interactions-topic T      topic of interactions, keyed by user id (default from appsettings.json: zesrec.interactions)
+          --bootstrap HOST:PORT       Kafka bootstrap servers (default: $ZESREC_KAFKA, else Kafka:BootstrapServers: {Defaults.BootstrapServers})
+          --items-topic T             topic of item-created events, keyed by item id (Kafka:ItemsTopic: {Defaults.ItemsTopic})
+          --interactions-topic T      topic of interactions, keyed by user id (Kafka:InteractionsTopic: {Defaults.InteractionsTopic})
           --items-only                publish only the items
           --interactions-only         publish only the interactions
           --limit N                   publish only the N earliest interactions
+        {KafkaPropertyFlags.Help}
+
+        Settings come from appsettings.json, then ZESREC_ environment variables (ZESREC_Kafka__Client__security_protocol),
+        then these flags, as for zesrec serve (docs/streaming.md, Configuration).
 
         Every item is published and acknowledged before the first interaction. Item texts longer than the
         stream's limit (8192 characters) are cut to it, and counted in the summary.
@@ -38,7 +43,8 @@ public sealed class ReplayCommand : ICommand
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
-        var settings = KafkaDefaults.Load();
+        var settings = new KafkaOptions();
+        ZesRecConfiguration.Build(KafkaPropertyFlags.Overrides(args)).GetSection("Kafka").Bind(settings);
         var dataset = args.Require("dataset");
         var itemsOnly = args.GetFlag("items-only");
         var interactionsOnly = args.GetFlag("interactions-only");
@@ -53,7 +59,7 @@ public sealed class ReplayCommand : ICommand
             Limit = args.Get("limit") is null ? null : args.GetInt("limit", 0, min: 0),
         };
         var bootstrap = args.Get("bootstrap")
-            ?? (Environment.GetEnvironmentVariable("ZESREC_KAFKA") is { Length: > 0 } env ? env : settings.Bootstrap);
+            ?? (Environment.GetEnvironmentVariable("ZESREC_KAFKA") is { Length: > 0 } env ? env : settings.BootstrapServers);
         CommandChecks.RejectUnknownOptions(args);
         if (itemsOnly && interactionsOnly)
         {
@@ -69,9 +75,20 @@ public sealed class ReplayCommand : ICommand
             throw new UsageException(e.Message);
         }
 
+        settings.BootstrapServers = bootstrap;
+        KafkaSettings kafka;
+        try
+        {
+            kafka = settings.ToSettings().WithClientId("zesrec-replay").WithProperty("message.timeout.ms", DeliveryTimeoutMs);
+            KafkaClientProperties.Check(kafka);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
         var events = EventLogDataset.Load(dataset);
 
-        var kafka = KafkaSettings.Create(bootstrap).WithClientId("zesrec-replay").WithProperty("message.timeout.ms", DeliveryTimeoutMs);
         using var producer = new KafkaProducer(kafka);
         var replayer = new DatasetReplayer(producer, options);
         var itemsBar = new ProgressBar("items       ");
@@ -119,33 +136,5 @@ public sealed class ReplayCommand : ICommand
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"took {report.Duration.TotalSeconds:F1} s; interactions at {report.InteractionsPerSecond:N0}/s over {report.InteractionsDuration.TotalSeconds:F1} s"));
-    }
-
-    /// <summary>The Kafka section of appsettings.json next to the executable, where there is one.</summary>
-    private sealed record KafkaDefaults(string Bootstrap, string ItemsTopic, string InteractionsTopic)
-    {
-        public static KafkaDefaults Load()
-        {
-            var defaults = new KafkaDefaults(DefaultBootstrap, "zesrec.items", "zesrec.interactions");
-            var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-            if (!File.Exists(path))
-            {
-                return defaults;
-            }
-
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
-            if (!json.RootElement.TryGetProperty("Kafka", out var kafka))
-            {
-                return defaults;
-            }
-
-            string Read(string name, string fallback) =>
-                kafka.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : fallback;
-
-            return new KafkaDefaults(
-                Read("BootstrapServers", defaults.Bootstrap),
-                Read("ItemsTopic", defaults.ItemsTopic),
-                Read("InteractionsTopic", defaults.InteractionsTopic));
-        }
     }
 }

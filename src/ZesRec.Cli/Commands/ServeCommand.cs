@@ -1,4 +1,5 @@
 using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Cli.Commands;
 
@@ -14,8 +15,10 @@ public sealed class ServeCommand : ICommand
 
         Reads item-created and interaction events from Kafka, stores item vectors in PostgreSQL/pgvector, advances
         each user's state and publishes ranked recommendations. Settings come from appsettings.json, then
-        environment variables prefixed ZESREC_ (e.g. ZESREC_Kafka__BootstrapServers), then these flags:
+        environment variables prefixed ZESREC_ (e.g. ZESREC_Kafka__BootstrapServers), then these flags (every setting,
+        its default and why: docs/configuration.md):
         {ServeConfiguration.FlagHelp}
+          --print-config   print the settings as loaded (JSON, secrets masked) and exit
 
         Endpoints on the metrics port: /metrics (Prometheus), /healthz, /ready. Stop with Ctrl+C.
         """;
@@ -33,7 +36,14 @@ public sealed class ServeCommand : ICommand
             throw new UsageException(e.Message);
         }
 
+        var printConfig = args.GetFlag("print-config");
         CommandChecks.RejectUnknownOptions(args);
+        if (printConfig)
+        {
+            Console.WriteLine(ConfigDump.Render(options));
+            return 0;
+        }
+
         if (string.IsNullOrWhiteSpace(options.ModelDir))
         {
             throw new UsageException("missing required option --model (or ModelDir in appsettings.json, or ZESREC_ModelDir)");
@@ -53,6 +63,8 @@ public sealed class ServeCommand : ICommand
         await using (processor)
         {
             Console.WriteLine($"zesrec serve: model {processor.Card.ModelVersion} ({processor.Card.Config.Variant}), metrics on http://{options.Metrics.Host}:{processor.MetricsPort}/metrics");
+            var client = options.Kafka.ToSettings().Properties;
+            Console.WriteLine($"zesrec serve: Kafka {options.Kafka.BootstrapServers}{(client.IsEmpty ? "" : $" with {KafkaClientProperties.Describe(client)}")}");
             try
             {
                 await processor.RunAsync(cancellationToken);

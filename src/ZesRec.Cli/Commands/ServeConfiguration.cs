@@ -22,7 +22,7 @@ internal static class ServeConfiguration
         ("top-k", "Processing:TopK"),
     ];
 
-    public static string FlagHelp => string.Join("\n", Flags.Select(f => $"  --{f.Flag,-14} {f.Key}"));
+    public static string FlagHelp => string.Join("\n", Flags.Select(f => $"  --{f.Flag,-14} {f.Key} (default: {SettingDefaults.Of(f.Key)})")) + "\n" + KafkaPropertyFlags.Help;
 
     public static ServeOptions Load(CommandArgs args)
     {
@@ -35,6 +35,7 @@ internal static class ServeConfiguration
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
             .AddEnvironmentVariables("ZESREC_")
             .AddInMemoryCollection(overrides)
+            .AddInMemoryCollection(KafkaPropertyFlags.Overrides(args))
             .Build();
         var options = new ServeOptions();
         configuration.Bind(options);

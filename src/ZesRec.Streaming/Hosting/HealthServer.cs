@@ -16,7 +16,7 @@ public sealed class HealthServer : IDisposable
     {
         this.readiness = readiness;
         Port = port == 0 ? FreePort() : port;
-        listener.Prefixes.Add($"http://{host}:{Port}/");
+        listener.Prefixes.Add($"http://{PrefixHost(host)}:{Port}/");
         listener.Start();
         loop = Task.Run(ServeAsync);
     }
@@ -35,6 +35,12 @@ public sealed class HealthServer : IDisposable
             // The listener was closed under a pending request.
         }
     }
+
+    /// <summary>
+    /// Every interface (0.0.0.0, ::) becomes HttpListener's wildcard: its managed implementation refuses 0.0.0.0 as a
+    /// prefix host ("The request is not supported"), and a wildcard also accepts any Host header (zesrec:9400).
+    /// </summary>
+    private static string PrefixHost(string host) => host is "0.0.0.0" or "::" or "[::]" or "+" ? "*" : host;
 
     private static int FreePort()
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Streaming.Hosting;
 
@@ -46,6 +47,18 @@ public sealed class KafkaOptions
 
     [Range(1000, 600_000)]
     public int SessionTimeoutMs { get; set; } = 6000;
+
+    /// <summary>
+    /// librdkafka properties for every consumer and producer (security.protocol, sasl.*, ssl.*, ...); a key ending in
+    /// _FILE reads its value from that file. See <see cref="KafkaClientProperties"/>.
+    /// </summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+
+    /// <summary>The client settings every consumer and producer starts from; secrets files are read again on each call.</summary>
+    public KafkaSettings ToSettings() =>
+        KafkaSettings.Create(BootstrapServers)
+            .WithSessionTimeout(TimeSpan.FromMilliseconds(SessionTimeoutMs))
+            .WithProperties(KafkaClientProperties.Resolve(Client));
 }
 
 public sealed class PostgresOptions
@@ -62,10 +75,14 @@ public sealed class PostgresOptions
 
 public sealed class MetricsOptions
 {
-    /// <summary>HTTP port of /metrics, /healthz and /ready on 127.0.0.1 (0 = any free port).</summary>
+    /// <summary>HTTP port of /metrics, /healthz and /ready (0 = any free port).</summary>
     [Range(0, 65535)]
     public int Port { get; set; } = 9400;
 
+    /// <summary>
+    /// Address the endpoints listen on: loopback by default, so nothing is exposed unasked; 0.0.0.0 (every interface)
+    /// where Prometheus scrapes from another host or container.
+    /// </summary>
     public string Host { get; set; } = "127.0.0.1";
 }
 

@@ -89,6 +89,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
     public static StreamingProcessor Create(ServeOptions options, TextWriter log, TimeProvider? clock = null)
     {
         Validate(options);
+        KafkaClientProperties.Check(options.Kafka.ToSettings());
         return new StreamingProcessor(options, log, clock ?? TimeProvider.System);
     }
 
@@ -242,7 +243,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         await LoadCatalogAsync(items, itemProcessor, cancellationToken);
 
         notReadyReason = "joining the consumer group";
-        var kafka = KafkaSettings.Create(options.Kafka.BootstrapServers).WithSessionTimeout(TimeSpan.FromMilliseconds(options.Kafka.SessionTimeoutMs));
+        var kafka = options.Kafka.ToSettings();
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
         var sessions = new UserSessions(states, options.Kafka.InteractionsTopic);
         using var recommender = new Recommender(model, catalog, device);

@@ -89,6 +89,10 @@ public sealed record KafkaSettings
         return this with { Properties = Properties.SetItem(key, value) };
     }
 
+    /// <summary>Adds operator-given librdkafka properties (<see cref="KafkaClientProperties.Resolve"/>).</summary>
+    public KafkaSettings WithProperties(IEnumerable<KeyValuePair<string, string>> properties) =>
+        properties.Aggregate(this, (settings, p) => settings.WithProperty(p.Key, p.Value));
+
     /// <summary>
     /// Offsets of record live in PostgreSQL, so the consumer never commits or stores offsets on its
     /// own: a Kafka commit is only advisory (see <see cref="KafkaCommitter"/>).

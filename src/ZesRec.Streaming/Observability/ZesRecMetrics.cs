@@ -66,4 +66,7 @@ public static class ZesRecMetrics
 
     public static readonly Counter Restarts = Metrics.CreateCounter(
         "zesrec_pipeline_restarts_total", "Times the stream graph failed and was restarted with back-off.");
+
+    public static readonly Counter OffsetCommitFailures = Metrics.CreateCounter(
+        "zesrec_kafka_offset_commit_failures_total", "Commits of stored offsets to the Kafka consumer group that failed (lag tools may lag; processing is unaffected).");
 }

@@ -9,7 +9,8 @@ namespace ZesRec.Streaming.Pipeline;
 
 /// <summary>
 /// Blueprints of the two streams; only the host materialises them. Each is: Kafka source → micro-batches by size
-/// and time → process → publish (awaits acks) → persist. Every stage takes one batch at a time, so back-pressure
+/// and time → process → publish (awaits acks) → persist → mirror the stored offsets to the consumer group (not
+/// awaited, see <see cref="OffsetMirror"/>). Every stage takes one batch at a time, so back-pressure
 /// reaches from the database to the Kafka source, which pauses its partitions when its buffer is full.
 /// </summary>
 public static class ProcessorGraph
@@ -35,7 +36,9 @@ public static class ProcessorGraph
         TimeSpan? tick = null)
     {
         // Records that failed in a batch before are applied one per batch, to find the one at fault.
+        var mirror = new OffsetMirror();
         var batches = source
+            .MapMaterializedValue(mirror.Attach)
             .GroupedWithin(batchSize, batchWindow)
             .SelectMany(b => guard.Split([.. b]));
         if (tick is { } every)
@@ -58,6 +61,7 @@ public static class ProcessorGraph
             .Via(process)
             .SelectAsync(1, publisher.PublishAsync)
             .SelectAsync(1, persister.PersistAsync)
+            .Select(mirror.Mirror)
             .ToMaterialized(Sink.Ignore<BatchOutcome>(), Keep.Both);
     }
 }

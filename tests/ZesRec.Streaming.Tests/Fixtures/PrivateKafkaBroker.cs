@@ -28,10 +28,16 @@ internal sealed class PrivateKafkaBroker : IAsyncDisposable
 
     public string Bootstrap { get; private set; } = "";
 
-    public static async Task<PrivateKafkaBroker> StartAsync()
+    /// <param name="settings">More environment of infra/dev/kafka.sh, e.g. ZESREC_KAFKA_TLS_CERT.</param>
+    public static async Task<PrivateKafkaBroker> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "zesrec-private-kafka-" + Guid.NewGuid().ToString("N")[..12]);
         var broker = new PrivateKafkaBroker(folder, DevScript.FreePort());
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            broker.environment[name] = value;
+        }
+
         broker.Bootstrap = DevScript.Value(await DevScript.RunAsync("kafka.sh", "up", broker.environment, ScriptTimeout), "ZESREC_KAFKA");
         return broker;
     }
