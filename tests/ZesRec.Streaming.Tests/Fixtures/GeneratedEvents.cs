@@ -66,12 +66,17 @@ public static class GeneratedEvents
     {
         var item = Gen.Int[0, itemIds.Count - 1].Select(i => itemIds[i]);
         var valid = Gen.Int[0, validInteractions.Count - 1].Select(i => validInteractions[i]);
+        // A generated user id may spell a valid one (they are small integers): such an event is a valid interaction
+        // of that user, not a hostile one, so it is moved to an id of its own.
+        var validUsers = validInteractions.Select(v => v.UserId).ToHashSet(StringComparer.Ordinal);
+        var user = Gen.Frequency((9, Gen.Int[0, 400].Select(u => $"fuzz-user-{u}")), (1, FuzzString))
+            .Select(u => validUsers.Contains(u) ? "fuzz-user-" + u : u);
         var message = Gen.Frequency(
-            (6, Interaction(item)),
+            (6, Interaction(user, item)),
             (2, Item()),
             (1, WrongKey(valid)),
             (1, ArbitraryJson()),
-            (1, Gen.Select(Interaction(item), Gen.Int[0, 1_000_000], Gen.OneOf<byte[]>([0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF8, 0x88, 0x80, 0x80, 0x80]), Corrupt)));
+            (1, Gen.Select(Interaction(user, item), Gen.Int[0, 1_000_000], Gen.OneOf<byte[]>([0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF8, 0x88, 0x80, 0x80, 0x80]), Corrupt)));
         return [.. Enumerable.Range(0, count).Select(_ => message.Generate(pcg, null, out Size _))];
     }
 
@@ -94,9 +99,9 @@ public static class GeneratedEvents
         return o;
     }
 
-    private static Gen<Message> Interaction(Gen<string> item) =>
+    private static Gen<Message> Interaction(Gen<string> user, Gen<string> item) =>
         Gen.Select(
-            Gen.Frequency((9, Gen.Int[0, 400].Select(u => $"fuzz-user-{u}")), (1, FuzzString)),
+            user,
             Gen.Frequency((8, item), (1, FuzzString), (1, Gen.Int[0, 50].Select(i => $"fuzz-item-{i}"))),
             Gen.Frequency((6, Gen.Int[-200, 200].Select(m => (JsonNode?)DateTimeOffset.UtcNow.AddDays(-30).AddMinutes(m).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))), (3, EdgeTimestamp.Select(t => (JsonNode?)t)), (1, EdgePosition)),
             Gen.Frequency((18, Gen.Const<JsonNode?>(1)), (1, Gen.Long.Select(v => (JsonNode?)v)), (1, Leaf)),
