@@ -53,7 +53,7 @@ public sealed class ConfigurationReferenceTests
         {
             var value = property.GetValue(options);
             var key = prefix + property.Name;
-            if (value is string or int or null or IDictionary)
+            if (value is null or string or IDictionary || value.GetType().IsPrimitive || value.GetType().IsEnum)
             {
                 yield return (key, value is IDictionary ? "" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
             }
