@@ -172,7 +172,9 @@ public sealed class ProcessorOutageTests(KafkaService kafka, PostgresService pos
         var (ready, caughtUp) = await RecoverAsync(clock, back, target, store, topic, readiness);
         return new Outage(
             appliedBefore, downAt, back, back - starting, target, ready - back, caughtUp - back,
-            readiness.Between(downAt + DetectionGrace, back), readiness.Between(back, ready ?? back));
+            // "While down" ends when bringing the dependency back begins: during up() it may already answer, and the
+            // processor may already be past it (e.g. checking the Kafka topics) before up() returns.
+            readiness.Between(downAt + DetectionGrace, starting), readiness.Between(back, ready ?? back));
     }
 
     /// <summary>The states of a processor that runs through the same interactions on the shared services.</summary>
