@@ -19,8 +19,9 @@ public sealed class TrainCommand : ICommand
           --preset NAME         transfer (default) or paper. transfer adds the last item's vector to the
                                 user vector (--skip-last-item on): without it GRU4Rec and HRNN, whose user
                                 vector is only the recurrent state, fall below EMB-KNN on an unseen domain;
-                                with it every variant beats EMB-KNN (docs/results.md). paper is the paper's
-                                configuration exactly. Options below override the preset.
+                                with it every variant beats EMB-KNN on Scientific <-> Office
+                                (docs/results.md). paper is the paper's configuration exactly.
+                                Options below override the preset.
           --variant NAME        user encoder: tcn (default: the best zero-shot variant in docs/results.md),
                                 gru4rec or hrnn
           --device NAME         auto (default), cpu or cuda
