@@ -12,13 +12,12 @@ namespace ZesRec.Evaluation.Tests;
 /// <summary>
 /// The product's promise on real data: every variant of <c>zesrec train</c>'s default configuration, trained
 /// briefly on Scientific, ranks unseen Office users' next items better than EMB-KNN does. The paper's GRU4Rec
-/// (no skip connection from the last item) falls below EMB-KNN here, as it does after a full training. Kept
-/// short: part of Scientific's training users, D = 64, two epochs.
+/// (no skip connection from the last item) falls below EMB-KNN here. Kept short: five epochs, the budget of the
+/// Scientific → Office headline in docs/results.md (D = 64, two epochs on 3,000 users was too little: every variant
+/// stayed below EMB-KNN).
 /// </summary>
 public sealed class ZeroShotTransferTests
 {
-    private const int TrainUsers = 3000;
-
     private static readonly Lazy<Domains> Shared = new(Load);
 
     public static TheoryData<UserEncoderVariant> Variants => new() { UserEncoderVariant.Gru4Rec, UserEncoderVariant.Tcn, UserEncoderVariant.Hrnn };
@@ -29,7 +28,7 @@ public sealed class ZeroShotTransferTests
     {
         // Given the default preset of this variant, trained briefly on Scientific
         var d = Shared.Value;
-        var config = SessionGaps.Adapt(ZesRecPresets.Transfer with { Variant = variant, Dim = 64, MaxEpochs = 2, Seed = 1 }, d.SourceData, TextWriter.Null);
+        var config = SessionGaps.Adapt(ZesRecPresets.Transfer with { Variant = variant, MaxEpochs = 5, Seed = 1 }, d.SourceData, TextWriter.Null);
         manual_seed(1);
         var model = new ZesRecModel(config, (int)d.SourceText.shape[1], d.Source.ItemCount);
         new Trainer(model, d.SourceText, CPU).Train(d.Train, d.Validation);
@@ -52,7 +51,7 @@ public sealed class ZeroShotTransferTests
         var sourceText = TextFeatures.Encode(encoder, source.ItemTexts, CPU);
         var targetText = TextFeatures.Encode(encoder, target.ItemTexts, CPU);
         var knn = Evaluator.Evaluate(new EmbKnnRanker(targetText), target.Test, EvaluationProtocol.Paper, 1).Metrics.Ndcg20;
-        return new Domains(scientific, source, target, sourceText, targetText, TextFeatures.Sequences(source.Train.Take(TrainUsers)), TextFeatures.Sequences(source.Validation), knn);
+        return new Domains(scientific, source, target, sourceText, targetText, TextFeatures.Sequences(source.Train), TextFeatures.Sequences(source.Validation), knn);
     }
 
     private sealed record Domains(
