@@ -1,6 +1,10 @@
 namespace ZesRec.Model;
 
-/// <summary>Hyper-parameters of a ZESRec model and its training; defaults are the paper's.</summary>
+/// <summary>
+/// Hyper-parameters of a ZESRec model and its training. The property defaults are the paper's, so a model card
+/// written before a field existed loads as the model it was; <see cref="ZesRecPresets"/> names the configurations
+/// that <c>zesrec train</c> offers.
+/// </summary>
 public sealed record ZesRecConfig
 {
     public UserEncoderVariant Variant { get; init; } = UserEncoderVariant.Gru4Rec;
@@ -41,6 +45,21 @@ public sealed record ZesRecConfig
     public int TcnKernel { get; init; } = 3;
 
     public IReadOnlyList<int> TcnDilations { get; init; } = [1, 2, 4];
+
+    /// <summary>L2-normalise each text embedding before the item layer.</summary>
+    public bool NormalizeText { get; init; }
+
+    /// <summary>A linear layer from the user encoder's output to item space (the GRU's state is tanh-bounded).</summary>
+    public bool UserHead { get; init; }
+
+    /// <summary>Add the last consumed item vector to the user vector (a skip connection, as the TCN's residual has).</summary>
+    public bool SkipLastItem { get; init; }
+
+    /// <summary>
+    /// 0: score = inner product (the paper). Otherwise score = cosine(user, item) / Temperature: item vectors and
+    /// user vectors are L2-normalised, user vectors divided by the temperature, so serving stays an inner product.
+    /// </summary>
+    public double Temperature { get; init; }
 
     public long Seed { get; init; } = 42;
 }

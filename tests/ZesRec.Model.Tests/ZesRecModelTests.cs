@@ -7,13 +7,25 @@ public sealed class ZesRecModelTests
 {
     public static TheoryData<UserEncoderVariant> Variants => new() { UserEncoderVariant.Gru4Rec, UserEncoderVariant.Tcn, UserEncoderVariant.Hrnn };
 
-    [Theory]
-    [MemberData(nameof(Variants))]
-    public void Streaming_steps_should_give_the_same_user_vectors_as_the_training_sequence_pass(UserEncoderVariant variant)
+    public static TheoryData<UserEncoderVariant, bool> VariantsAndOptions => new()
     {
-        // Given a model and one user's sequence
+        { UserEncoderVariant.Gru4Rec, false }, { UserEncoderVariant.Tcn, false }, { UserEncoderVariant.Hrnn, false },
+        { UserEncoderVariant.Gru4Rec, true }, { UserEncoderVariant.Tcn, true }, { UserEncoderVariant.Hrnn, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(VariantsAndOptions))]
+    public void Streaming_steps_should_give_the_same_user_vectors_as_the_training_sequence_pass(UserEncoderVariant variant, bool options)
+    {
+        // Given a model (the paper's, or with every optional part on) and one user's sequence
         manual_seed(1);
-        using var model = new ZesRecModel(SyntheticDomain.Config(variant), SyntheticDomain.TextDim, SyntheticDomain.Items);
+        var config = SyntheticDomain.Config(variant);
+        if (options)
+        {
+            config = config with { SkipLastItem = true, UserHead = true, NormalizeText = true, Temperature = 0.1 };
+        }
+
+        using var model = new ZesRecModel(config, SyntheticDomain.TextDim, SyntheticDomain.Items);
         model.eval();
         using var text = SyntheticDomain.TextEmbeddings();
         var sequence = SyntheticDomain.Sequences(5, 11).MaxBy(s => s.Items.Length)!;
@@ -86,12 +98,17 @@ public sealed class ZesRecModelTests
     }
 
     [Theory]
-    [MemberData(nameof(Variants))]
-    public void Checkpoint_should_score_exactly_like_the_saved_model(UserEncoderVariant variant)
+    [MemberData(nameof(VariantsAndOptions))]
+    public void Checkpoint_should_score_exactly_like_the_saved_model(UserEncoderVariant variant, bool options)
     {
-        // Given a trained model saved with its card
+        // Given a trained model (the paper's, or with the optional parts on) saved with its card
         manual_seed(5);
         var config = SyntheticDomain.Config(variant);
+        if (options)
+        {
+            config = config with { SkipLastItem = true, UserHead = true, Temperature = 0.2 };
+        }
+
         using var model = new ZesRecModel(config, SyntheticDomain.TextDim, SyntheticDomain.Items);
         using var text = SyntheticDomain.TextEmbeddings();
         var train = SyntheticDomain.Sequences(100, 7);
@@ -110,6 +127,34 @@ public sealed class ZesRecModelTests
         using var actual = loaded.Scores(NextItemObjective.UserVectors(loaded, batch, loaded.ItemVectors(text)), loaded.ItemVectors(text));
         Assert.True(expected.equal(actual).all().item<bool>(), "scores differ after load");
         Assert.Equal(config.Variant, card.Config.Variant);
+        loaded.Dispose();
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Model_folder_should_load_as_the_paper_model_when_its_card_predates_the_optional_parts()
+    {
+        // Given a paper model saved with a card from before the optional parts existed (their fields removed)
+        manual_seed(6);
+        var config = SyntheticDomain.Config(UserEncoderVariant.Gru4Rec);
+        using var model = new ZesRecModel(config, SyntheticDomain.TextDim, SyntheticDomain.Items);
+        var dir = Path.Combine(Path.GetTempPath(), "zesrec-old-card-" + Guid.NewGuid().ToString("N"));
+        ModelCheckpoint.Save(dir, model, TestCards.For(config, new TrainingResult([], 0, 0, TimeSpan.Zero)));
+        var cardPath = Path.Combine(dir, ModelCard.FileName);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(cardPath))!;
+        foreach (var field in new[] { "normalizeText", "userHead", "skipLastItem", "temperature" })
+        {
+            Assert.True(json["config"]!.AsObject().Remove(field), field);
+        }
+
+        File.WriteAllText(cardPath, json.ToJsonString());
+
+        // When it is loaded
+        var (loaded, card) = ModelCheckpoint.Load(dir);
+
+        // Then it is the paper's model: no optional part, the same state size
+        Assert.Equal((false, false, false, 0.0), (card.Config.NormalizeText, card.Config.UserHead, card.Config.SkipLastItem, card.Config.Temperature));
+        Assert.Equal(model.StateSize, loaded.StateSize);
         loaded.Dispose();
         Directory.Delete(dir, true);
     }

@@ -85,6 +85,14 @@ public sealed class CommandArgs
         return v is not null && v != "false";
     }
 
+    /// <summary>An on/off option: on, off, true or false; <paramref name="fallback"/> when absent.</summary>
+    public bool GetSwitch(string name, bool fallback) => Parse(name, fallback, s => s.ToLowerInvariant() switch
+    {
+        "on" or "true" => true,
+        "off" or "false" => false,
+        _ => throw new FormatException(),
+    });
+
     /// <summary>Options given on the command line that the verb never asked for: almost always a typo.</summary>
     public IEnumerable<string> Unread() => _options.Keys.Where(k => !_read.Contains(k) && k != "help");
 

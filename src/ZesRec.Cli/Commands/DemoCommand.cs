@@ -29,7 +29,9 @@ public sealed class DemoCommand : ICommand
                             zesrec data fetch amazon2018-scientific amazon2014-office --out DIR downloads them
           --source NAME     source dataset folder under the data root, RecBole format (default amazon2018-scientific)
           --target NAME     target dataset folder under the data root, ReChorus format (default amazon2014-office)
-          --variant NAME    tcn (default: the best zero-shot variant in docs/results.md), gru4rec or hrnn
+          --variant NAME    tcn (default: the best zero-shot variant in docs/results.md), gru4rec or hrnn;
+                            trained with zesrec train's default preset (transfer: the last item's vector is
+                            part of the user vector, which is what lets every variant beat EMB-KNN zero-shot)
           --epochs N        training epochs for a new model (default 3; the paper trains up to 20)
           --retrain         train even when a model for this source and variant exists
           --rate N          replayed interactions per second (default 0: as fast as possible)
@@ -44,7 +46,7 @@ public sealed class DemoCommand : ICommand
         var dataRoot = args.Get("data-root", Environment.GetEnvironmentVariable("ZESREC_DATA_ROOT") is { Length: > 0 } shared ? shared : Path.Combine("..", "shared", "data"));
         var sourceName = args.Get("source", "amazon2018-scientific");
         var targetName = args.Get("target", "amazon2014-office");
-        var variant = CommandChecks.Variant(args.Get("variant", "tcn"));
+        var variant = CommandChecks.Variant(args.Get("variant", ZesRecPresets.Transfer.Variant.ToName()));
         var epochs = args.GetInt("epochs", 3, min: 1);
         var retrain = args.GetFlag("retrain");
         var rate = args.GetInt("rate", 0, min: 0);
@@ -64,12 +66,12 @@ public sealed class DemoCommand : ICommand
         Console.WriteLine($"    target after the overlap check: {target.Items.Count:N0} items, {target.Interactions.Count:N0} interactions, {target.UserCount:N0} users (all unseen)");
 
         Step("3/5 model");
-        var modelDir = Path.Combine(".local", "models", $"demo-{sourceName}-{variant.ToName()}");
+        var modelDir = Path.Combine(".local", "models", $"demo-{sourceName}-{variant.ToName()}-transfer");
         if (retrain || !File.Exists(Path.Combine(modelDir, ModelCard.FileName)))
         {
-            Console.WriteLine($"    training {variant.ToName()} on {sourceName} for at most {epochs} epochs (D=300, Adagrad lr 0.1, dropout 0.2)");
+            Console.WriteLine($"    training {variant.ToName()} on {sourceName} for at most {epochs} epochs (transfer preset: D=300, Adagrad lr 0.1, dropout 0.2, last-item skip)");
             var (model, _) = TrainingJob.Run(
-                new TrainingJobOptions { SourceDir = DatasetDir(sourceName), OutDir = modelDir, Config = new ZesRecConfig { Variant = variant, MaxEpochs = epochs } },
+                new TrainingJobOptions { SourceDir = DatasetDir(sourceName), OutDir = modelDir, Config = ZesRecPresets.Transfer with { Variant = variant, MaxEpochs = epochs } },
                 new IndentedWriter(Console.Out));
             model.Dispose();
         }

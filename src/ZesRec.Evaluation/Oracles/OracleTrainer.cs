@@ -20,7 +20,7 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
 
     public sealed record Trained(ZesRecModel Model, ZesRecConfig Config, double ValidationLoss, double Seconds);
 
-    /// <param name="features">[N, F] item features on the training device: text embeddings or <see cref="ItemIdFeatures"/>.</param>
+    /// <param name="features">[N, F] text embeddings, or the [N] item ids of <see cref="ItemIdFeatures"/>, on the training device.</param>
     public Trained Train(OracleSpec spec, Tensor features, IReadOnlyList<UserSequence> train, IReadOnlyList<UserSequence> validation, long seed)
     {
         Trained? best = null;
@@ -28,7 +28,7 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
         {
             var config = baseConfig with { Variant = spec.Variant, Dim = dim, LearningRate = lr, Seed = seed };
             manual_seed(seed);
-            var model = new ZesRecModel(config, (int)features.shape[1], (int)features.shape[0]);
+            var model = new ZesRecModel(config, ItemIdFeatures.InputDim(features), (int)features.shape[0]);
             model.to(features.device);
             var result = new Trainer(model, features, features.device)
                 .Train(TextFeatures.Sequences(train), TextFeatures.Sequences(validation));

@@ -21,14 +21,15 @@ public static class TrainingJob
         var dataset = EventLogDataset.Load(options.SourceDir);
         var domain = PreparedDomain.Prepare(dataset, new PreparationOptions { Seed = (int)options.Config.Seed });
         log.WriteLine($"source {domain.Name}: {domain.ItemCount:N0} items, {domain.Train.Count:N0} training users, {domain.Validation.Count:N0} validation users");
+        var config = SessionGaps.Adapt(options.Config, dataset, log);
 
         using var encoder = TextEncoders.Create(options.Encoder, options.CacheDir);
         var total = domain.ItemCount;
         using var text = TextFeatures.Encode(encoder, domain.ItemTexts, device, encoding is null ? null : new Progress<int>(done => encoding.Report((done, total))));
         log.WriteLine($"encoded {total:N0} item texts with {encoder.Name} ({encoder.Dimension} dims)");
 
-        manual_seed(options.Config.Seed);
-        var model = new ZesRecModel(options.Config, encoder.Dimension, domain.ItemCount);
+        manual_seed(config.Seed);
+        var model = new ZesRecModel(config, encoder.Dimension, domain.ItemCount);
         model.to(device);
         var trainer = new Trainer(model, text, device)
         {
@@ -49,8 +50,8 @@ public static class TrainingJob
 
         var card = new ModelCard
         {
-            ModelVersion = string.Create(CultureInfo.InvariantCulture, $"{options.Config.Variant.ToName()}-{domain.Fingerprint[..8]}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}"),
-            Config = options.Config,
+            ModelVersion = string.Create(CultureInfo.InvariantCulture, $"{config.Variant.ToName()}-{domain.Fingerprint[..8]}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}"),
+            Config = config,
             TextEncoder = encoder.Name,
             TextEncoderSpec = options.Encoder,
             TextDim = encoder.Dimension,
