@@ -90,7 +90,7 @@ public static partial class ServeChecks
     public static async Task<int> CheckTopicsAsync(ServeOptions options, int producerMaxBytes)
     {
         // The operator's client properties (TLS, SASL) apply to this admin connection as to every other one.
-        var config = new AdminClientConfig(options.Kafka.ToSettings().Properties) { BootstrapServers = options.Kafka.BootstrapServers, AllowAutoCreateTopics = false };
+        var config = new AdminClientConfig(new Dictionary<string, string>(options.Kafka.ToSettings().Properties)) { BootstrapServers = options.Kafka.BootstrapServers, AllowAutoCreateTopics = false };
         using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         foreach (var (setting, topic) in Topics(options))
         {
