@@ -9,9 +9,12 @@ public static class ZesRecPresets
     /// <summary>
     /// The default: the best zero-shot configuration measured (docs/results.md). The skip connection from the last
     /// item is what carries over to an unseen domain: the paper's GRU4Rec and HRNN score items with the recurrent
-    /// state alone and fall below EMB-KNN there; the TCN already had that path through its residual blocks.
+    /// state alone and fall below EMB-KNN there; the TCN already had that path through its residual blocks. The
+    /// variant is HRNN: with the skip it beats EMB-KNN on both Scientific/Office directions (1.77x and 1.43x), and
+    /// its training repeats exactly, while TCN's training is not repeatable on some CPUs (a NaN loss in some runs;
+    /// ZesRecModelTests.Training_of_tcn_should_repeat_exactly).
     /// </summary>
-    public static ZesRecConfig Transfer { get; } = new() { Variant = UserEncoderVariant.Tcn, SkipLastItem = true };
+    public static ZesRecConfig Transfer { get; } = new() { Variant = UserEncoderVariant.Hrnn, SkipLastItem = true };
 
     public static IReadOnlyList<string> Names { get; } = ["transfer", "paper"];
 

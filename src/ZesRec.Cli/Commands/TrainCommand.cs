@@ -23,8 +23,9 @@ public sealed class TrainCommand : ICommand
                                 with it every variant beats EMB-KNN on Scientific <-> Office
                                 (docs/results.md). paper is the paper's configuration exactly.
                                 Options below override the preset.
-          --variant NAME        user encoder: tcn (default: the best zero-shot variant in docs/results.md),
-                                gru4rec or hrnn
+          --variant NAME        user encoder: hrnn (default: beats EMB-KNN both ways on Scientific/Office
+                                and trains repeatably; TCN's training is not repeatable on some CPUs,
+                                docs/results.md), gru4rec or tcn
           --device NAME         auto (default), cpu or cuda
           --threads N           libtorch CPU threads (default: the number of cores)
           --encoder SPEC        minilm (default: all-MiniLM-L6-v2, mean pooling), minilm-int8 (the same
