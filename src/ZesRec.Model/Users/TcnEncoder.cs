@@ -57,10 +57,29 @@ public sealed class TcnEncoder : UserEncoder
         var h = items.transpose(1, 2) * keep;
         for (var i = 0; i < dilations.Length; i++)
         {
-            var padded = nn.functional.pad(h, [(kernel - 1) * dilations[i], 0]);
-            h = (nn.functional.relu(convs[i].forward(padded)) + h) * keep;
+            h = (nn.functional.relu(CausalConvolution(i, h)) + h) * keep;
         }
 
         return h.transpose(1, 2);
+    }
+
+    // The causal convolution as kernel-many matrix products over shifted views of [batch, D, T], with the Conv1d
+    // module's own weight [D, D, kernel] and bias (so checkpoints keep their keys). libtorch 2.10's CPU Conv1d
+    // returns wrong values on AMD EPYC for some shapes (24 or 300 channels at batch >= 32: up to 0.9 off, later
+    // NaN), which made TCN training and scoring unrepeatable; matrix products are exact everywhere.
+    private Tensor CausalConvolution(int block, Tensor h)
+    {
+        var conv = convs[block];
+        var dilation = dilations[block];
+        var length = h.shape[2];
+        var padded = nn.functional.pad(h, [(kernel - 1) * dilation, 0]);
+        var output = conv.bias!.view(1, -1, 1);
+        for (var j = 0; j < kernel; j++)
+        {
+            var shifted = padded[.., .., (j * dilation)..((j * dilation) + (int)length)];
+            output = output + conv.weight![.., .., j].matmul(shifted);
+        }
+
+        return output;
     }
 }
