@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace ZesRec.Model.Users;
 
 /// <summary>
-/// TCN: residual blocks of causal dilated 1-D convolutions. A user's state is the window of the last
-/// receptive-field inputs plus their validity flags, so a streaming step recomputes exactly what the full
-/// sequence would give at its last position.
+/// TCN: residual blocks of causal dilated 1-D convolutions. A user's state holds, for each block, the block inputs
+/// its convolution still needs ((kernel - 1) x dilation of them), then the last output: a streaming step computes
+/// only the newest position (kernel matrix products per block) and gives exactly what the full sequence gives there.
 /// </summary>
 public sealed class TcnEncoder : UserEncoder
 {
@@ -27,27 +27,37 @@ public sealed class TcnEncoder : UserEncoder
 
     public int ReceptiveField => 1 + ((kernel - 1) * dilations.Sum());
 
-    public override int StateSize => ReceptiveField * (dim + 1);
+    /// <summary>(receptive field - 1) remembered block inputs and the last output, D floats each.</summary>
+    public override int StateSize => ReceptiveField * dim;
 
     public override Tensor Step(Tensor item, Tensor time, Tensor state)
     {
-        var r = ReceptiveField;
         var batch = state.shape[0];
-        var window = state[.., ..(r * dim)].reshape(batch, r, dim);
-        var valid = state[.., (r * dim)..];
-        var nextWindow = cat([window[.., 1..], item.unsqueeze(1)], 1).reshape(batch, r * dim);
-        var nextValid = cat([valid[.., 1..], ones(batch, 1, device: state.device)], 1);
-        return cat([nextWindow, nextValid], 1);
+        var parts = new List<Tensor>(dilations.Length + 1);
+        var input = item;
+        var offset = 0;
+        for (var i = 0; i < dilations.Length; i++)
+        {
+            var kept = (kernel - 1) * dilations[i];
+            var history = state[.., offset..(offset + (kept * dim))].reshape(batch, kept, dim);
+            var window = cat([history, input.unsqueeze(1)], 1);
+            var conv = convs[i];
+            var output = conv.bias!.unsqueeze(0);
+            for (var j = 0; j < kernel; j++)
+            {
+                output = output + window[.., j * dilations[i]].matmul(conv.weight![.., .., j].t());
+            }
+
+            parts.Add(window[.., 1..].reshape(batch, kept * dim));
+            input = nn.functional.relu(output) + input;
+            offset += kept * dim;
+        }
+
+        parts.Add(input);
+        return cat(parts, 1);
     }
 
-    public override Tensor UserVector(Tensor state)
-    {
-        var r = ReceptiveField;
-        var batch = state.shape[0];
-        var window = state[.., ..(r * dim)].reshape(batch, r, dim);
-        var valid = state[.., (r * dim)..] > 0.5f;
-        return Sequence(window, zeros(batch, r, device: state.device), valid)[.., -1];
-    }
+    public override Tensor UserVector(Tensor state) => state[.., ^dim..];
 
     public override Tensor Sequence(Tensor items, Tensor times, Tensor mask)
     {
