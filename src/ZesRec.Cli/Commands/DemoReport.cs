@@ -1,6 +1,7 @@
 using System.Globalization;
 using ZesRec.Data;
 using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Kafka;
 using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Cli.Commands;
@@ -47,7 +48,7 @@ internal static class DemoReport
     {
         var config = kafka.ToSettings().WithGroupId("zesrec-demo-samples-" + Guid.NewGuid().ToString("N")).ToConsumerConfig();
         config.EnablePartitionEof = true;
-        using var consumer = new Confluent.Kafka.ConsumerBuilder<string?, byte[]>(config).Build();
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<string?, byte[]>(config).SetLogHandler(KafkaLog.Handle).Build();
         consumer.Subscribe(kafka.RecommendationsTopic);
         var latest = new Dictionary<string, Streaming.Events.RecommendationPublished>(StringComparer.Ordinal);
         var finished = new HashSet<int>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Npgsql;
 using ZesRec.Configuration;
+using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Cli.Commands;
 
@@ -57,7 +58,7 @@ internal static class LocalStack
     /// </summary>
     public static void EnsureTopics(string bootstrap, IEnumerable<string> topics)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler(KafkaLog.Handle).Build();
         foreach (var topic in topics)
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -75,7 +76,7 @@ internal static class LocalStack
 
     public static string CheckKafka(string bootstrap)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler(KafkaLog.Handle).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         var topics = metadata.Topics.Where(t => t.Topic.StartsWith("zesrec.", StringComparison.Ordinal))
             .Select(t => $"{t.Topic}({t.Partitions.Count})").Order(StringComparer.Ordinal);
