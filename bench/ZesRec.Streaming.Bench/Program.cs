@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using ZesRec.Configuration;
 using ZesRec.Streaming.Bench;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
@@ -14,7 +15,7 @@ using EventJson = ZesRec.Streaming.Events.EventJson;
 // --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize;
 // --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s);
 // --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
-// Needs ZESREC_PG and ZESREC_KAFKA (eval "$(bash infra/dev/stack.sh env)").
+// Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = RepoRoot();
@@ -31,8 +32,10 @@ var interactionBatchMs = int.Parse(Arg("--batch-ms", "20"), CultureInfo.Invarian
 var skipEncoderAlone = args.Contains("--skip-encoder-alone");
 var encoderSpec = ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec;
 var warmupCount = int.Parse(Arg("--warmup", "10000"), CultureInfo.InvariantCulture);
-var pg = Environment.GetEnvironmentVariable("ZESREC_PG") ?? throw new InvalidOperationException("ZESREC_PG is not set: eval \"$(bash infra/dev/stack.sh env)\"");
-var bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") ?? throw new InvalidOperationException("ZESREC_KAFKA is not set: eval \"$(bash infra/dev/stack.sh env)\"");
+// The services' addresses are settings like serve's: Postgres:ConnectionString and Kafka:BootstrapServers.
+var services = ZesRecConfiguration.Bind<ServeOptions>(ZesRecConfiguration.Build());
+var pg = services.Postgres.ConnectionString;
+var bootstrap = services.Kafka.BootstrapServers;
 var command = "dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- " + string.Join(' ', args);
 
 var results = new List<(string Measure, string Value, string Target)>();

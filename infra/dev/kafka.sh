@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Kafka development broker (librdkafka's mock cluster behind a fixed port), without Docker.
 #
-#   infra/dev/kafka.sh up       build if needed, start in the background; prints ZESREC_KAFKA=...
+#   infra/dev/kafka.sh up       build if needed, start in the background; prints ZESREC_Kafka__BootstrapServers=...
 #   infra/dev/kafka.sh down     stop it (nothing of ours keeps running)
 #   infra/dev/kafka.sh status   exit 0 when it is running and accepting connections
-#   infra/dev/kafka.sh url      print the ZESREC_KAFKA=... bootstrap line (exit 1 when down)
+#   infra/dev/kafka.sh url      print the ZESREC_Kafka__BootstrapServers=... line (exit 1 when down)
 #   infra/dev/kafka.sh pause    simulate a broker restart, first half: the broker drops every connection and
 #                               closes its port, but keeps running with its data (topics, records, offsets,
 #                               groups); `resume` (or `up`) brings it back. Outage tests use a private broker.
@@ -18,7 +18,7 @@
 #   ZESREC_KAFKA_TLS_CERT, ZESREC_KAFKA_TLS_KEY
 #                          PEM server certificate and key: the port then speaks TLS only (tests of TLS clients)
 #
-# Only stdout carries the ZESREC_KAFKA= line; progress goes to stderr.
+# Only stdout carries the ZESREC_Kafka__BootstrapServers= line; progress goes to stderr.
 # Limits of this broker (in memory, ~5 MiB per partition, no transactions): infra/kafka/README.md
 set -euo pipefail
 
@@ -47,7 +47,7 @@ CONTROL_TIMEOUT_S=15
 [[ $PORT =~ ^[0-9]+$ ]] || zesrec_die "ZESREC_KAFKA_PORT must be a number, got '$PORT'"
 
 bootstrap_line() {
-  printf 'ZESREC_KAFKA=%s:%s\n' "$HOST" "$PORT"
+  printf 'ZESREC_Kafka__BootstrapServers=%s:%s\n' "$HOST" "$PORT"
 }
 
 # The pid from the pid file, when that process is still our broker (pids get reused).

@@ -8,7 +8,7 @@ zesrec_repo_root() {
 }
 
 # Messages go to stderr so that stdout stays machine-readable (e.g. the
-# ZESREC_PG= line that tests parse).
+# ZESREC_Postgres__ConnectionString= line that tests parse).
 # The shared datasets: $ZESREC_DATA_ROOT, else ../shared/data beside the repository, else (a clone made elsewhere,
 # e.g. under mktemp -d) ../shared/data beside the local repository it was cloned from.
 zesrec_data_root() {

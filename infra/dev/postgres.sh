@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Local PostgreSQL 15 + pgvector for development and tests, without Docker.
 #
-#   infra/dev/postgres.sh up       install what is missing, start, provision; prints ZESREC_PG=...
+#   infra/dev/postgres.sh up       install what is missing, start, provision; prints ZESREC_Postgres__ConnectionString=...
 #   infra/dev/postgres.sh down     stop the cluster (nothing of ours keeps running)
 #   infra/dev/postgres.sh status   exit 0 when the cluster is running
-#   infra/dev/postgres.sh url      print the ZESREC_PG=... connection string line
+#   infra/dev/postgres.sh url      print the ZESREC_Postgres__ConnectionString=... line (the setting Postgres:ConnectionString)
 #
 # Environment:
 #   ZESREC_PG_DIR       folder of the throwaway cluster (default <repo>/.local/postgres, or, as root in a clone
@@ -14,7 +14,7 @@
 #   ZESREC_PG_PORT      TCP port on 127.0.0.1 (default 55432)
 #   ZESREC_PG_PASSWORD  password of the zesrec role (default zesrec: a local-dev value only)
 #
-# Only stdout carries the ZESREC_PG= line; progress goes to stderr.
+# Only stdout carries the ZESREC_Postgres__ConnectionString= line; progress goes to stderr.
 set -euo pipefail
 
 # shellcheck source=infra/dev/lib.sh
@@ -53,7 +53,7 @@ PG_SOCK=$PG_DIR/sock
 PG_LOG=$PG_DIR/postgres.log
 
 connection_string() {
-  printf 'ZESREC_PG=Host=127.0.0.1;Port=%s;Database=zesrec;Username=zesrec;Password=%s\n' "$PG_PORT" "$PG_PASSWORD"
+  printf 'ZESREC_Postgres__ConnectionString=Host=127.0.0.1;Port=%s;Database=zesrec;Username=zesrec;Password=%s\n' "$PG_PORT" "$PG_PASSWORD"
 }
 
 is_running() {

@@ -2,9 +2,10 @@
 # The whole local stack: PostgreSQL + pgvector and the Kafka development broker.
 #
 #   infra/dev/stack.sh up     install what is missing (also Prometheus/promtool for the tests), start both;
-#                             prints ZESREC_PG=... and ZESREC_KAFKA=...
+#                             prints ZESREC_Postgres__ConnectionString=... and ZESREC_Kafka__BootstrapServers=...
 #   infra/dev/stack.sh down   stop both (nothing of ours keeps running)
-#   infra/dev/stack.sh env    print both lines as shell exports (for eval)
+#   infra/dev/stack.sh env    print both lines as shell exports (for eval): the settings Postgres:ConnectionString
+#                             and Kafka:BootstrapServers that every zesrec verb, the benchmark and the tests read
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 

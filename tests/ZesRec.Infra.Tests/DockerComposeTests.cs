@@ -1,5 +1,5 @@
-using System.Text.Json;
 using YamlDotNet.RepresentationModel;
+using ZesRec.Configuration;
 
 namespace ZesRec.Infra.Tests;
 
@@ -42,13 +42,15 @@ public sealed class DockerComposeTests
     [Fact]
     public void Compose_host_ports_should_match_the_project_defaults()
     {
-        // Given the compose file and the CLI's default settings
+        // Given the compose file and the default settings: the local services' addresses, and the metrics port as
+        // docs/configuration.md states it (ConfigurationReferenceTests keeps that row equal to the code's default)
         var services = Services();
-        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "src/ZesRec.Cli/appsettings.json")));
-        var kafkaPort = settings.RootElement.GetProperty("Kafka").GetProperty("BootstrapServers").GetString()!.Split(':')[1];
-        var pgPort = settings.RootElement.GetProperty("Postgres").GetProperty("ConnectionString").GetString()!
+        var kafkaPort = LocalServices.KafkaBootstrapServers.Split(':')[1];
+        var pgPort = LocalServices.PostgresConnectionString
             .Split(';').Single(p => p.StartsWith("Port=", StringComparison.Ordinal))[5..];
-        var metricsPort = settings.RootElement.GetProperty("Metrics").GetProperty("Port").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var metricsPort = File.ReadAllLines(Path.Combine(Root, "docs", "configuration.md"))
+            .Single(l => l.StartsWith("| `Metrics:Port` |", StringComparison.Ordinal))
+            .Split('|', StringSplitOptions.TrimEntries)[3].Trim('`');
 
         // Then the published host ports are the same ones the local stack uses
         Assert.Contains(HostPorts(services, "kafka"), p => p.StartsWith($"{kafkaPort}:", StringComparison.Ordinal));

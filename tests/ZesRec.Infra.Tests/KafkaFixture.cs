@@ -1,13 +1,15 @@
+using ZesRec.Configuration;
+
 namespace ZesRec.Infra.Tests;
 
 /// <summary>
-/// The Kafka development broker for all Kafka tests: the one named by env ZESREC_KAFKA, or else
+/// The Kafka development broker for all Kafka tests: the configured Kafka:BootstrapServers
+/// (ZESREC_Kafka__BootstrapServers, as infra/dev/stack.sh env exports it), or else
 /// the local one of <c>infra/dev/kafka.sh</c>, started when needed and stopped again afterwards
 /// only when this run started it. Also builds the probe, a separate process to produce and consume with.
 /// </summary>
 public sealed class KafkaFixture : IAsyncLifetime
 {
-    private const string LinePrefix = "ZESREC_KAFKA=";
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
     private bool _startedHere;
 
@@ -20,8 +22,8 @@ public sealed class KafkaFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var buildProbe = BuildProbeAsync();
-        Bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") is { Length: > 0 } fromEnv
-            ? fromEnv
+        Bootstrap = ZesRecConfiguration.Build()[LocalServices.KafkaBootstrapServersKey] is { Length: > 0 } configured
+            ? configured
             : await StartLocalBrokerAsync();
         ProbeDll = await buildProbe;
     }
@@ -61,9 +63,8 @@ public sealed class KafkaFixture : IAsyncLifetime
 
         // A broker a developer left up stays up; one this run started is stopped again.
         _startedHere = status.ExitCode != 0;
-        var line = up.Lines.LastOrDefault(l => l.StartsWith(LinePrefix, StringComparison.Ordinal));
-        return line?[LinePrefix.Length..]
-            ?? throw new InvalidOperationException($"infra/dev/kafka.sh up printed no {LinePrefix} line: {up}");
+        return ZesRecConfiguration.FromEnvironmentLines(string.Join('\n', up.Lines)).GetValueOrDefault(LocalServices.KafkaBootstrapServersKey)
+            ?? throw new InvalidOperationException($"infra/dev/kafka.sh up printed no {ZesRecConfiguration.EnvironmentName(LocalServices.KafkaBootstrapServersKey)}= line: {up}");
     }
 
     private Task<KafkaProcess.Result> RunScriptAsync(string command) =>

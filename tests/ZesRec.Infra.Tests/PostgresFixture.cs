@@ -1,16 +1,17 @@
 using Npgsql;
 using Pgvector.Npgsql;
+using ZesRec.Configuration;
 
 namespace ZesRec.Infra.Tests;
 
 /// <summary>
-/// One PostgreSQL + pgvector service for all Postgres tests: the one named by env ZESREC_PG,
+/// One PostgreSQL + pgvector service for all Postgres tests: the configured Postgres:ConnectionString
+/// (ZESREC_Postgres__ConnectionString, as infra/dev/stack.sh env exports it),
 /// or else the local one of <c>infra/dev/postgres.sh</c>, which it starts when needed and
 /// then stops again so that a test run leaves the machine as it found it.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    private const string LinePrefix = "ZESREC_PG=";
     private string? _startedIn;
     private NpgsqlDataSource? _dataSource;
 
@@ -21,8 +22,8 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = Environment.GetEnvironmentVariable("ZESREC_PG") is { Length: > 0 } fromEnv
-            ? fromEnv
+        ConnectionString = ZesRecConfiguration.Build()[LocalServices.PostgresConnectionStringKey] is { Length: > 0 } configured
+            ? configured
             : await StartLocalServiceAsync();
 
         var builder = new NpgsqlDataSourceBuilder(ConnectionString);
@@ -67,9 +68,8 @@ public sealed class PostgresFixture : IAsyncLifetime
             _startedIn = repoRoot;
         }
 
-        var line = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(LinePrefix, StringComparison.Ordinal));
-        return line?[LinePrefix.Length..]
-            ?? throw new InvalidOperationException($"infra/dev/postgres.sh up printed no {LinePrefix} line:\n{stdout}\n{stderr}");
+        return ZesRecConfiguration.FromEnvironmentLines(stdout).GetValueOrDefault(LocalServices.PostgresConnectionStringKey)
+            ?? throw new InvalidOperationException($"infra/dev/postgres.sh up printed no {ZesRecConfiguration.EnvironmentName(LocalServices.PostgresConnectionStringKey)}= line:\n{stdout}\n{stderr}");
     }
 
 }

@@ -1,3 +1,4 @@
+using ZesRec.Configuration;
 using ZesRec.Data;
 using ZesRec.Data.Fetch;
 using ZesRec.Model.Training;
@@ -39,6 +40,7 @@ public sealed class CommandLine(IReadOnlyList<ICommand> commands)
 
         try
         {
+            using var logging = ZesRecLogging.Start(ZesRecConfiguration.Build());
             return await command.RunAsync(parsed, cancellationToken);
         }
         catch (UsageException e)

@@ -1,14 +1,19 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Npgsql;
+using ZesRec.Configuration;
+using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Cli.Commands;
 
 /// <summary>Starts the local services through infra/dev/stack.sh and checks each answers for real.</summary>
 internal static class LocalStack
 {
-    /// <summary>Runs <c>stack.sh up</c> and returns the connection settings it printed.</summary>
-    public static async Task<(string Postgres, string Kafka)> UpAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <c>stack.sh up</c> and returns the settings it printed (<c>ZESREC_Kafka__BootstrapServers=...</c> lines, as
+    /// <c>stack.sh env</c> exports them), by configuration key, for <see cref="ZesRecConfiguration.Build"/>.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string?>> UpAsync(CancellationToken cancellationToken)
     {
         var script = Path.Combine(Directory.GetCurrentDirectory(), "infra", "dev", "stack.sh");
         if (!File.Exists(script))
@@ -25,9 +30,16 @@ internal static class LocalStack
             throw new InvalidOperationException($"infra/dev/stack.sh up failed with exit code {process.ExitCode}");
         }
 
-        string Value(string name) => output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..]
-            ?? throw new InvalidOperationException($"stack.sh up printed no {name}= line");
-        return (Value("ZESREC_PG"), Value("ZESREC_KAFKA"));
+        var settings = ZesRecConfiguration.FromEnvironmentLines(output);
+        foreach (var key in new[] { LocalServices.PostgresConnectionStringKey, LocalServices.KafkaBootstrapServersKey })
+        {
+            if (!settings.ContainsKey(key))
+            {
+                throw new InvalidOperationException($"stack.sh up printed no {ZesRecConfiguration.EnvironmentName(key)}= line");
+            }
+        }
+
+        return settings;
     }
 
     public static async Task<string> CheckPostgresAsync(string connectionString, CancellationToken cancellationToken)
@@ -46,7 +58,7 @@ internal static class LocalStack
     /// </summary>
     public static void EnsureTopics(string bootstrap, IEnumerable<string> topics)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler(KafkaLog.Handle).Build();
         foreach (var topic in topics)
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -64,7 +76,7 @@ internal static class LocalStack
 
     public static string CheckKafka(string bootstrap)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler(KafkaLog.Handle).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         var topics = metadata.Topics.Where(t => t.Topic.StartsWith("zesrec.", StringComparison.Ordinal))
             .Select(t => $"{t.Topic}({t.Partitions.Count})").Order(StringComparer.Ordinal);

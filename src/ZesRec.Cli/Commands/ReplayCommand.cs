@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using ZesRec.Data;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
@@ -17,7 +16,10 @@ public sealed class ReplayCommand : ICommand
 
     public string Summary => "Publish a dataset's items, then its interactions in time order, to Kafka.";
 
-    private static readonly KafkaOptions Defaults = new();
+    private static readonly SettingFlags Flags = new(
+        new("bootstrap", "Kafka:BootstrapServers", "HOST:PORT", "Kafka bootstrap servers"),
+        new("items-topic", "Kafka:ItemsTopic", "T", "topic of item-created events, keyed by item id"),
+        new("interactions-topic", "Kafka:InteractionsTopic", "T", "topic of interactions, keyed by user id"));
 
     public string Help => $"""
         Usage: zesrec replay --dataset DIR [options]
@@ -26,16 +28,14 @@ public sealed class ReplayCommand : ICommand
           --speed X                   replay dataset time X times faster than real time; one pause is at most 1 s
           --rate N                    at most N interactions per second
                                       (neither: as fast as the broker takes them)
-          --bootstrap HOST:PORT       Kafka bootstrap servers (default: $ZESREC_KAFKA, else Kafka:BootstrapServers: {Defaults.BootstrapServers})
-          --items-topic T             topic of item-created events, keyed by item id (Kafka:ItemsTopic: {Defaults.ItemsTopic})
-          --interactions-topic T      topic of interactions, keyed by user id (Kafka:InteractionsTopic: {Defaults.InteractionsTopic})
           --items-only                publish only the items
           --interactions-only         publish only the interactions
           --limit N                   publish only the N earliest interactions
+        {Flags.Help(new KafkaOptions(), "Kafka")}
         {KafkaPropertyFlags.Help}
 
-        Settings come from appsettings.json, then ZESREC_ environment variables (ZESREC_Kafka__Client__security_protocol),
-        then these flags, as for zesrec serve (docs/streaming.md, Configuration).
+        The Kafka settings are zesrec serve's: appsettings.json, then ZESREC_ environment variables
+        (ZESREC_Kafka__BootstrapServers, ZESREC_Kafka__Client__security_protocol), then these flags (docs/configuration.md).
 
         Every item is published and acknowledged before the first interaction. Item texts longer than the
         stream's limit (8192 characters) are cut to it, and counted in the summary.
@@ -43,23 +43,20 @@ public sealed class ReplayCommand : ICommand
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
-        var settings = new KafkaOptions();
-        ZesRecConfiguration.Build(KafkaPropertyFlags.Overrides(args)).GetSection("Kafka").Bind(settings);
+        var settings = SettingFlags.Bind<KafkaOptions>(Flags.Load(args, kafkaProperties: true), "Kafka");
         var dataset = args.Require("dataset");
         var itemsOnly = args.GetFlag("items-only");
         var interactionsOnly = args.GetFlag("interactions-only");
         var options = new ReplayOptions
         {
-            ItemsTopic = args.Get("items-topic", settings.ItemsTopic),
-            InteractionsTopic = args.Get("interactions-topic", settings.InteractionsTopic),
+            ItemsTopic = settings.ItemsTopic,
+            InteractionsTopic = settings.InteractionsTopic,
             PublishItems = !interactionsOnly,
             PublishInteractions = !itemsOnly,
             Speed = args.Get("speed") is null ? null : args.GetDouble("speed", 1),
             Rate = args.Get("rate") is null ? null : args.GetInt("rate", 1, min: 1),
             Limit = args.Get("limit") is null ? null : args.GetInt("limit", 0, min: 0),
         };
-        var bootstrap = args.Get("bootstrap")
-            ?? (Environment.GetEnvironmentVariable("ZESREC_KAFKA") is { Length: > 0 } env ? env : settings.BootstrapServers);
         CommandChecks.RejectUnknownOptions(args);
         if (itemsOnly && interactionsOnly)
         {
@@ -75,7 +72,6 @@ public sealed class ReplayCommand : ICommand
             throw new UsageException(e.Message);
         }
 
-        settings.BootstrapServers = bootstrap;
         KafkaSettings kafka;
         try
         {
@@ -100,7 +96,7 @@ public sealed class ReplayCommand : ICommand
             bar.Update((double)p.Sent / Math.Max(1, p.Total), string.Create(CultureInfo.InvariantCulture, $"{p.Sent:N0}/{p.Total:N0} {rate:N0}/s"), p.Sent == p.Total);
         });
 
-        Console.Error.WriteLine($"replaying '{events.Name}' to {bootstrap}: {events.Items.Count:N0} items -> {options.ItemsTopic}, {events.Interactions.Count:N0} interactions -> {options.InteractionsTopic}");
+        Console.Error.WriteLine($"replaying '{events.Name}' to {settings.BootstrapServers}: {events.Items.Count:N0} items -> {options.ItemsTopic}, {events.Interactions.Count:N0} interactions -> {options.InteractionsTopic}");
         ReplayReport report;
         try
         {

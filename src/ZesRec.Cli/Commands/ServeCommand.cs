@@ -25,17 +25,7 @@ public sealed class ServeCommand : ICommand
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
-        ServeOptions options;
-        try
-        {
-            options = ServeConfiguration.Load(args);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The configuration binder's message names the key and the value it could not convert.
-            throw new UsageException(e.Message);
-        }
-
+        var options = ServeConfiguration.Load(args);
         var printConfig = args.GetFlag("print-config");
         CommandChecks.RejectUnknownOptions(args);
         if (printConfig)

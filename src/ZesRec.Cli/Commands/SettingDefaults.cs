@@ -1,16 +1,14 @@
 using System.Globalization;
-using ZesRec.Streaming.Hosting;
 
 namespace ZesRec.Cli.Commands;
 
-/// <summary>The code's default of a serve setting (<c>Section:Name</c>), for help texts that cannot drift from it.</summary>
+/// <summary>The code's default of a setting (<c>Section:Name</c>), for help texts that cannot drift from it.</summary>
 internal static class SettingDefaults
 {
-    private static readonly ServeOptions Defaults = new();
-
-    public static string Of(string key)
+    /// <param name="defaults">A freshly made options object (its property initialisers are the defaults).</param>
+    public static string Of(object defaults, string key)
     {
-        object? value = Defaults;
+        object? value = defaults;
         foreach (var part in key.Split(':'))
         {
             value = value?.GetType().GetProperty(part)?.GetValue(value);

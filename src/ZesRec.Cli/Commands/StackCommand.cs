@@ -1,3 +1,4 @@
+using ZesRec.Configuration;
 using ZesRec.Model;
 
 namespace ZesRec.Cli.Commands;
@@ -20,9 +21,9 @@ public sealed class StackCommand : ICommand
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
         CommandChecks.RejectUnknownOptions(args);
-        var (postgres, kafka) = await LocalStack.UpAsync(cancellationToken);
-        Console.WriteLine("ok  " + await LocalStack.CheckPostgresAsync(postgres, cancellationToken));
-        Console.WriteLine("ok  " + LocalStack.CheckKafka(kafka));
+        var stack = await LocalStack.UpAsync(cancellationToken);
+        Console.WriteLine("ok  " + await LocalStack.CheckPostgresAsync(stack[LocalServices.PostgresConnectionStringKey]!, cancellationToken));
+        Console.WriteLine("ok  " + LocalStack.CheckKafka(stack[LocalServices.KafkaBootstrapServersKey]!));
         Console.WriteLine("ok  " + TorchCheck());
         Console.WriteLine("The local stack is up. Stop it with: bash infra/dev/stack.sh down");
         return 0;

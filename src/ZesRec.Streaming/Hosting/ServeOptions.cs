@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ZesRec.Configuration;
 using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Streaming.Hosting;
@@ -24,7 +25,7 @@ public sealed class ServeOptions
 public sealed class KafkaOptions
 {
     [Required]
-    public string BootstrapServers { get; set; } = "127.0.0.1:59092";
+    public string BootstrapServers { get; set; } = LocalServices.KafkaBootstrapServers;
 
     [Required]
     public string GroupId { get; set; } = "zesrec-processor";
@@ -64,7 +65,7 @@ public sealed class KafkaOptions
 public sealed class PostgresOptions
 {
     [Required]
-    public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=55432;Database=zesrec;Username=zesrec;Password=zesrec";
+    public string ConnectionString { get; set; } = LocalServices.PostgresConnectionString;
 
     /// <summary>Optional schema for the processor's tables (tests give each run its own); it must exist unless <see cref="CreateSchema"/>.</summary>
     public string? Schema { get; set; }

@@ -107,6 +107,7 @@ internal sealed class ConsumerWorker
                 // handlers are what tells the host that Kafka is down, and when it is back.
                 .SetErrorHandler((_, error) => _health.OnError(error))
                 .SetStatisticsHandler((_, json) => _health.OnStatistics(json))
+                .SetLogHandler(KafkaLog.Handle)
                 .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked([.. partitions.Select(p => p.TopicPartition)]))
                 .SetPartitionsLostHandler((_, partitions) => OnRevoked([.. partitions.Select(p => p.TopicPartition)]))

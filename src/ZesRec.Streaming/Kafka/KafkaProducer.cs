@@ -13,7 +13,7 @@ public sealed class KafkaProducer : IDisposable
     public KafkaProducer(KafkaSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _producer = new ProducerBuilder<string?, byte[]>(settings.ToProducerConfig()).Build();
+        _producer = new ProducerBuilder<string?, byte[]>(settings.ToProducerConfig()).SetLogHandler(KafkaLog.Handle).Build();
     }
 
     public string Name => _producer.Name;

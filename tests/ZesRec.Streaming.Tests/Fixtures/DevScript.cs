@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ZesRec.Configuration;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
@@ -46,13 +47,10 @@ internal static class DevScript
         return await stdout;
     }
 
-    /// <summary>The value of the script's <c>NAME=value</c> line.</summary>
-    public static string Value(string output, string variable)
-    {
-        var prefix = variable + "=";
-        return output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..]
-            ?? throw new InvalidOperationException($"no {prefix} line in:\n{output}");
-    }
+    /// <summary>The setting the script printed (its <c>ZESREC_Section__Name=value</c> line), by key.</summary>
+    public static string Value(string output, string key) =>
+        ZesRecConfiguration.FromEnvironmentLines(output).GetValueOrDefault(key)
+            ?? throw new InvalidOperationException($"no {ZesRecConfiguration.EnvironmentName(key)}= line in:\n{output}");
 
     /// <summary>A loopback port free right now (a private service binds it moments later).</summary>
     public static int FreePort()

@@ -1,10 +1,12 @@
 using Confluent.Kafka;
+using ZesRec.Configuration;
 using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
 /// <summary>
-/// The Kafka service for the Kafka tests: env ZESREC_KAFKA when set, else the development broker
+/// The Kafka service for the Kafka tests: the configured Kafka:BootstrapServers when set
+/// (ZESREC_Kafka__BootstrapServers, as infra/dev/stack.sh env exports it), else the development broker
 /// of infra/dev/kafka.sh (started if needed, left running).
 /// </summary>
 public sealed class KafkaService : IAsyncLifetime
@@ -14,9 +16,9 @@ public sealed class KafkaService : IAsyncLifetime
     public string Bootstrap { get; private set; } = "";
 
     public async Task InitializeAsync() =>
-        Bootstrap = Environment.GetEnvironmentVariable("ZESREC_KAFKA") is { Length: > 0 } fromEnv
-            ? fromEnv
-            : await ServiceScript.UpAsync("kafka.sh", "ZESREC_KAFKA");
+        Bootstrap = ZesRecConfiguration.Build()[LocalServices.KafkaBootstrapServersKey] is { Length: > 0 } configured
+            ? configured
+            : await ServiceScript.UpAsync("kafka.sh", LocalServices.KafkaBootstrapServersKey);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Npgsql;
+using ZesRec.Configuration;
 using ZesRec.Streaming.Storage;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
 /// <summary>
-/// The PostgreSQL + pgvector service for the store tests: env ZESREC_PG when set, else the local
-/// one of infra/dev/postgres.sh (started if needed, left running).
+/// The PostgreSQL + pgvector service for the store tests: the configured Postgres:ConnectionString when set
+/// (ZESREC_Postgres__ConnectionString, as infra/dev/stack.sh env exports it), else the local one of
+/// infra/dev/postgres.sh (started if needed, left running).
 /// </summary>
 public sealed class PostgresService : IAsyncLifetime
 {
@@ -19,9 +21,9 @@ public sealed class PostgresService : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = Environment.GetEnvironmentVariable("ZESREC_PG") is { Length: > 0 } fromEnv
-            ? fromEnv
-            : await ServiceScript.UpAsync("postgres.sh", "ZESREC_PG");
+        ConnectionString = ZesRecConfiguration.Build()[LocalServices.PostgresConnectionStringKey] is { Length: > 0 } configured
+            ? configured
+            : await ServiceScript.UpAsync("postgres.sh", LocalServices.PostgresConnectionStringKey);
         _admin = StoreDataSource.Create(ConnectionString);
     }
 

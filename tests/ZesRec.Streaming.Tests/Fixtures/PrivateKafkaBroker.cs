@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZesRec.Configuration;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
@@ -38,7 +39,7 @@ internal sealed class PrivateKafkaBroker : IAsyncDisposable
             broker.environment[name] = value;
         }
 
-        broker.Bootstrap = DevScript.Value(await DevScript.RunAsync("kafka.sh", "up", broker.environment, ScriptTimeout), "ZESREC_KAFKA");
+        broker.Bootstrap = DevScript.Value(await DevScript.RunAsync("kafka.sh", "up", broker.environment, ScriptTimeout), LocalServices.KafkaBootstrapServersKey);
         return broker;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZesRec.Configuration;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
@@ -35,7 +36,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
 
     /// <summary>Starts the cluster (the first time: initdb and roles); returns once it accepts connections.</summary>
     public async Task UpAsync() =>
-        ConnectionString = DevScript.Value(await DevScript.RunAsync("postgres.sh", "up", environment, ScriptTimeout), "ZESREC_PG");
+        ConnectionString = DevScript.Value(await DevScript.RunAsync("postgres.sh", "up", environment, ScriptTimeout), LocalServices.PostgresConnectionStringKey);
 
     /// <summary>Stops the server (pg_ctl stop -m fast: sessions are ended, open transactions rolled back).</summary>
     public Task DownAsync() => DevScript.RunAsync("postgres.sh", "down", environment, ScriptTimeout);

@@ -1,16 +1,17 @@
 using System.Diagnostics;
+using ZesRec.Configuration;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
 /// <summary>
-/// Runs <c>infra/dev/&lt;service&gt;.sh up</c> and returns the value of its <c>NAME=value</c> line.
+/// Runs <c>infra/dev/&lt;service&gt;.sh up</c> and returns the setting it printed (a <c>ZESREC_Section__Name=value</c> line).
 /// Never runs <c>down</c>: other test runs on this machine may share the service.
 /// </summary>
 internal static class ServiceScript
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    public static async Task<string> UpAsync(string script, string variable)
+    public static async Task<string> UpAsync(string script, string key)
     {
         var root = RepoPaths.Root;
         var start = new ProcessStartInfo("bash", [Path.Combine(root, "infra", "dev", script), "up"])
@@ -30,9 +31,7 @@ internal static class ServiceScript
             throw new InvalidOperationException($"infra/dev/{script} up failed ({process.ExitCode}):\n{await stderr}");
         }
 
-        var prefix = variable + "=";
-        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-        return line?[prefix.Length..]
-            ?? throw new InvalidOperationException($"infra/dev/{script} up printed no {prefix} line:\n{output}\n{await stderr}");
+        return ZesRecConfiguration.FromEnvironmentLines(output).GetValueOrDefault(key)
+            ?? throw new InvalidOperationException($"infra/dev/{script} up printed no {ZesRecConfiguration.EnvironmentName(key)}= line:\n{output}\n{await stderr}");
     }
 }
