@@ -226,11 +226,16 @@ public sealed class StreamingProcessor : IAsyncDisposable
         running = false;
         notReadyReason = "connecting to PostgreSQL";
         await ServeChecks.EnsureSchemaAsync(dataSource, options.Postgres, cancellationToken);
-        await StoreSchema.EnsureAsync(dataSource, card.Config.Dim, cancellationToken);
+        var opening = await StoreSchema.EnsureAsync(dataSource, card.Config.Dim, card.ModelVersion, cancellationToken);
+        if (opening.MigrationNote is { } migrated)
+        {
+            log.WriteLine($"zesrec serve: {migrated}");
+        }
+
         notReadyReason = "checking the Kafka topics";
         var maxMessageBytes = await ServeChecks.CheckTopicsAsync(options, KafkaSettings.ProducerMessageMaxBytes);
-        var items = new ItemStore(dataSource);
-        var states = new StateStore(dataSource);
+        var items = new ItemStore(dataSource, card.ModelVersion);
+        var states = new StateStore(dataSource, card.ModelVersion);
         var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
         var settings = new PipelineSettings(
             options.Kafka.ItemsTopic, options.Kafka.InteractionsTopic, options.Kafka.RecommendationsTopic, options.Kafka.DeadLetterTopic,
