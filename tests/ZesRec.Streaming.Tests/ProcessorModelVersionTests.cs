@@ -45,12 +45,12 @@ public sealed class ProcessorModelVersionTests(KafkaService kafka, PostgresServi
         using var timeout = new CancellationTokenSource(Patience);
         var error = await Assert.ThrowsAsync<ModelVersionMismatchException>(() => processor.RunAsync(timeout.Token));
 
-        // Then it names both versions and the upgrade, and consumed nothing: states and offsets are as they were
+        // Then it names both versions and the way to upgrade, and consumed nothing: states and offsets are as they were
         Assert.NotEqual(served, card.ModelVersion);
         Assert.Equal(ModelCard.Load(harness.ModelDir).Config.Dim, card.Config.Dim);
         Assert.Contains(served, error.Message, StringComparison.Ordinal);
         Assert.Contains(card.ModelVersion, error.Message, StringComparison.Ordinal);
-        Assert.Contains("zesrec upgrade --model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--pg-schema NEW --group NEW", error.Message, StringComparison.Ordinal);
         Assert.Equal(applied, ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions));
         ProcessorStore.AssertSameStates(before, await ProcessorStore.StatesAsync(schema.DataSource));
     }

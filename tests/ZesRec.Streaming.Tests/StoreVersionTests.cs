@@ -61,13 +61,13 @@ public sealed class StoreVersionTests(PostgresService postgres)
         var again = await StoreSchema.EnsureAsync(schema.DataSource, 8, "gru4rec-aaaaaaaaaaaa");
         var error = await Assert.ThrowsAsync<ModelVersionMismatchException>(() => StoreSchema.EnsureAsync(schema.DataSource, 8, "tcn-bbbbbbbbbbbb"));
 
-        // Then the first model serves it, and the refusal names both versions and the upgrade command
+        // Then the first model serves it, and the refusal names both versions and the way to upgrade
         Assert.Equal("gru4rec-aaaaaaaaaaaa", first.ServingVersion);
         Assert.Null(first.MigrationNote);
         Assert.Equal("gru4rec-aaaaaaaaaaaa", again.ServingVersion);
         Assert.Contains("gru4rec-aaaaaaaaaaaa", error.Message, StringComparison.Ordinal);
         Assert.Contains("tcn-bbbbbbbbbbbb", error.Message, StringComparison.Ordinal);
-        Assert.Contains("zesrec upgrade --model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--pg-schema NEW --group NEW", error.Message, StringComparison.Ordinal);
         Assert.Equal("gru4rec-aaaaaaaaaaaa", await StoreSchema.ServingVersionAsync(schema.DataSource));
     }
 
