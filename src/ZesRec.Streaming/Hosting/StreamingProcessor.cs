@@ -235,7 +235,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         notReadyReason = "checking the Kafka topics";
         var maxMessageBytes = await ServeChecks.CheckTopicsAsync(options, KafkaSettings.ProducerMessageMaxBytes);
         var items = new ItemStore(dataSource, card.ModelVersion);
-        var states = new StateStore(dataSource, card.ModelVersion);
+        var states = new StateStore(dataSource, card.ModelVersion, servingOnly: true);
         var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
         var settings = new PipelineSettings(
             options.Kafka.ItemsTopic, options.Kafka.InteractionsTopic, options.Kafka.RecommendationsTopic, options.Kafka.DeadLetterTopic,

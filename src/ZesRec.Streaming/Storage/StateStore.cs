@@ -65,9 +65,15 @@ public sealed class StateStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _copyThreshold;
     private readonly string _modelVersion;
+    private readonly bool _servingOnly;
 
-    public StateStore(NpgsqlDataSource dataSource, string modelVersion, int copyThreshold = DefaultCopyThreshold)
+    /// <param name="servingOnly">
+    /// Refuse to flush once another model serves the store (an upgrade switched it): the serving processor's stores
+    /// set it, so its last batch is not written beside the new model's states but read again by the new processor.
+    /// </param>
+    public StateStore(NpgsqlDataSource dataSource, string modelVersion, int copyThreshold = DefaultCopyThreshold, bool servingOnly = false)
     {
+        _servingOnly = servingOnly;
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
         ArgumentOutOfRangeException.ThrowIfLessThan(copyThreshold, 1);
@@ -97,6 +103,11 @@ public sealed class StateStore
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (_servingOnly)
+        {
+            await CheckServingAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
         if (offsets.Count > 0)
         {
             await UpsertOffsetsAsync(connection, offsets, cancellationToken).ConfigureAwait(false);
@@ -195,6 +206,23 @@ public sealed class StateStore
         }
 
         return nextOffsets;
+    }
+
+    /// <summary>
+    /// Fails unless this store's model serves the store. FOR SHARE: flushes run side by side, and an upgrade's switch
+    /// (FOR UPDATE) waits for those in progress; a flush that waited on the switch then sees the new serving model.
+    /// </summary>
+    private async Task CheckServingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT serving_model FROM schema_version FOR SHARE", connection);
+        var serving = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        if (serving != _modelVersion)
+        {
+            throw new ModelVersionMismatchException(
+                $"model {serving} now serves the store, not this processor's model {_modelVersion}: it stops here, and a processor of {serving} resumes from the stored offsets.",
+                serving ?? "",
+                _modelVersion);
+        }
     }
 
     /// <summary>Reads a row of the columns of <c>LoadStatesSql</c>, in its order.</summary>

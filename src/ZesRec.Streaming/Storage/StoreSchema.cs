@@ -186,9 +186,21 @@ public static class StoreSchema
     {
         if (stored?.Serving is { } serving)
         {
-            return serving == modelVersion
-                ? new StoreOpening(serving, stored.Value.Version, 0, 0)
-                : throw ModelVersionMismatchException.For(schema, serving, stored.Value.Dimension, modelVersion, dimension);
+            if (serving == modelVersion)
+            {
+                return new StoreOpening(serving, stored.Value.Version, 0, 0);
+            }
+
+            await using var prepared = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM items WHERE model_version = $1)", connection);
+            prepared.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
+            if ((bool)(await prepared.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                // Prepared by zesrec upgrade: not an error but a processor waiting to take over once the switch is made.
+                throw new ModelVersionPendingException(
+                    $"model {modelVersion} is prepared in schema '{schema}' but model {serving} still serves it; waiting for 'zesrec upgrade' to switch");
+            }
+
+            throw ModelVersionMismatchException.For(schema, serving, stored.Value.Dimension, modelVersion, dimension);
         }
 
         long items = 0;
