@@ -275,6 +275,12 @@ public sealed class StreamingProcessor : IAsyncDisposable
             control.Shutdown();
         });
         using var watch = new Timer(_ => Observe(control, itemControl), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        // After an upgrade's switch the streams end; the next start finds another model serving and stops the processor.
+        using var servingWatch = Upgrade.ServingWatch.Start(dataSource, card.ModelVersion, () =>
+        {
+            itemControl.Shutdown();
+            control.Shutdown();
+        });
         try
         {
             // Either stream ending (failure or shutdown) ends both, so the pair restarts together.

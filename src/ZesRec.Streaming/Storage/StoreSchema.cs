@@ -38,6 +38,7 @@ public static class StoreSchema
             PRIMARY KEY (model_version, user_id)
         );
         CREATE INDEX IF NOT EXISTS user_states_version_partition_idx ON user_states (model_version, partition);
+        ALTER TABLE schema_version ADD COLUMN IF NOT EXISTS next_model text;
         CREATE TABLE IF NOT EXISTS input_offsets (
             topic       text NOT NULL,
             partition   int NOT NULL,
@@ -51,7 +52,8 @@ public static class StoreSchema
             only_row      boolean PRIMARY KEY DEFAULT true CHECK (only_row),
             version       int NOT NULL,
             dimension     int NOT NULL,
-            serving_model text
+            serving_model text,
+            next_model    text
         );
         """;
 
@@ -59,6 +61,7 @@ public static class StoreSchema
     // Its rows get a model_version column here; the first model that serves the store fills it (AdoptSql).
     private const string MigrateFromV1Sql = """
         ALTER TABLE schema_version ADD COLUMN IF NOT EXISTS serving_model text;
+        ALTER TABLE schema_version ADD COLUMN IF NOT EXISTS next_model text;
         ALTER TABLE items ADD COLUMN model_version text;
         ALTER TABLE user_states ADD COLUMN IF NOT EXISTS last_key bigint;
         ALTER TABLE user_states ADD COLUMN model_version text;
@@ -191,7 +194,7 @@ public static class StoreSchema
                 return new StoreOpening(serving, stored.Value.Version, 0, 0);
             }
 
-            await using var prepared = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM items WHERE model_version = $1)", connection);
+            await using var prepared = new NpgsqlCommand("SELECT next_model IS NOT DISTINCT FROM $1 FROM schema_version", connection);
             prepared.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
             if ((bool)(await prepared.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {

@@ -65,6 +65,18 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
     /// <summary>Embeds the serving version's items and rebuilds its users under the new model; repeatable and resumable.</summary>
     public async Task<(int Items, int Users)> PrepareAsync(string serving, CancellationToken cancellationToken)
     {
+        // Recorded first: a processor of the new model started meanwhile waits for the switch instead of refusing.
+        await using (var next = dataSource.CreateCommand("UPDATE schema_version SET next_model = $1 WHERE serving_model <> $1"))
+        {
+            next.Parameters.Add(new NpgsqlParameter<string> { TypedValue = card.ModelVersion });
+            await next.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await CatchUpAsync(serving, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(int Items, int Users)> CatchUpAsync(string serving, CancellationToken cancellationToken)
+    {
         var embedded = await EmbedMissingAsync(serving, cancellationToken).ConfigureAwait(false);
         log.WriteLine($"zesrec upgrade: {embedded:N0} items embedded by model {card.ModelVersion}");
         var rebuilt = await RebuildStaleAsync(serving, cancellationToken).ConfigureAwait(false);
@@ -90,8 +102,9 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
             }
         }
 
-        var caught = await PrepareAsync(serving, cancellationToken).ConfigureAwait(false);
-        await using (var flip = new NpgsqlCommand("UPDATE schema_version SET serving_model = $1", connection))
+        // On other connections: they write only the new version's rows, which nothing else locks.
+        var caught = await CatchUpAsync(serving, cancellationToken).ConfigureAwait(false);
+        await using (var flip = new NpgsqlCommand("UPDATE schema_version SET serving_model = $1, next_model = NULL", connection))
         {
             flip.Parameters.Add(new NpgsqlParameter<string> { TypedValue = card.ModelVersion });
             await flip.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
