@@ -50,7 +50,7 @@ public sealed class ProcessorModelVersionTests(KafkaService kafka, PostgresServi
         Assert.Equal(ModelCard.Load(harness.ModelDir).Config.Dim, card.Config.Dim);
         Assert.Contains(served, error.Message, StringComparison.Ordinal);
         Assert.Contains(card.ModelVersion, error.Message, StringComparison.Ordinal);
-        Assert.Contains("--pg-schema NEW --group NEW", error.Message, StringComparison.Ordinal);
+        Assert.Contains("zesrec upgrade --model", error.Message, StringComparison.Ordinal);
         Assert.Equal(applied, ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions));
         ProcessorStore.AssertSameStates(before, await ProcessorStore.StatesAsync(schema.DataSource));
     }

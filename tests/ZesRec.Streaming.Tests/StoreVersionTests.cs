@@ -67,7 +67,7 @@ public sealed class StoreVersionTests(PostgresService postgres)
         Assert.Equal("gru4rec-aaaaaaaaaaaa", again.ServingVersion);
         Assert.Contains("gru4rec-aaaaaaaaaaaa", error.Message, StringComparison.Ordinal);
         Assert.Contains("tcn-bbbbbbbbbbbb", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--pg-schema NEW --group NEW", error.Message, StringComparison.Ordinal);
+        Assert.Contains("zesrec upgrade --model", error.Message, StringComparison.Ordinal);
         Assert.Equal("gru4rec-aaaaaaaaaaaa", await StoreSchema.ServingVersionAsync(schema.DataSource));
     }
 

@@ -15,7 +15,7 @@ public sealed class ModelVersionMismatchException(string message, string serving
     public static ModelVersionMismatchException For(string schema, string serving, int servingDimension, string model, int modelDimension)
     {
         var how = servingDimension == modelDimension
-            ? $"to upgrade, serve the new model beside the old one with its own store and consumer group (--pg-schema NEW --group NEW), as docs/operations.md \"Upgrade a model\" describes"
+            ? $"to move the store to it, run 'zesrec upgrade --model DIR' with this model's folder (docs/operations.md, \"Upgrade a model\")"
             : $"its embedding dimension is {modelDimension}, the store's {servingDimension}, so it cannot be upgraded in place: serve it with its own store and consumer group (--pg-schema NEW --group NEW), as docs/operations.md \"Upgrade a model\" describes";
         return new ModelVersionMismatchException(
             $"the store in schema '{schema}' is served by model {serving}, not by model {model} loaded from --model; {how}.",
