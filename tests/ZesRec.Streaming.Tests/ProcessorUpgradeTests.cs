@@ -78,6 +78,37 @@ public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService po
         stopNew.Dispose();
     }
 
+    [Fact]
+    public async Task Interrupted_preparation_should_leave_the_serving_model_and_resume_when_run_again()
+    {
+        // Given a store served by another model, holding the target's items
+        await using var schema = await postgres.CreateSchemaAsync("upgrade_resume");
+        const string Old = "gru4rec-000000000000";
+        await StoreSchema.EnsureAsync(schema.DataSource, 32, Old);
+        var random = new Random(3);
+        await new ItemStore(schema.DataSource, Old).UpsertAsync(
+            [.. harness.Target.Items.Select(i => new StoredItem(i.ItemId, i.Text, [.. Enumerable.Range(0, 32).Select(_ => (float)random.NextDouble())], null))]);
+        var (model, card) = ModelCheckpoint.Load(others.TcnDir, CPU);
+        using var disposeModel = model;
+        using var encoder = TextEncoders.Create(card.TextEncoderSpec, ProcessorHarness.TextCache);
+
+        // When the preparation is stopped after its first committed batch of items
+        using var interrupt = new CancellationTokenSource();
+        var first = new ModelUpgrade(schema.DataSource, model, card, encoder, CPU, TextWriter.Null) { BatchSize = 5, ItemsCommitted = _ => interrupt.Cancel() };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.PrepareAsync(Old, interrupt.Token));
+
+        // Then the old model still serves, with only that batch prepared; a second run embeds the rest and switches
+        Assert.Equal(Old, await StoreSchema.ServingVersionAsync(schema.DataSource));
+        Assert.Equal(5, await new ItemStore(schema.DataSource, card.ModelVersion).LoadAllAsync().CountAsync());
+        var second = new ModelUpgrade(schema.DataSource, model, card, encoder, CPU, TextWriter.Null) { BatchSize = 5 };
+        var (embedded, _) = await second.PrepareAsync(Old, CancellationToken.None);
+        await second.SwitchAsync(Old, CancellationToken.None);
+        Assert.Equal(harness.Target.Items.Count - 5, embedded);
+        Assert.Equal(card.ModelVersion, await StoreSchema.ServingVersionAsync(schema.DataSource));
+        Assert.Equal(harness.Target.Items.Count, await new ItemStore(schema.DataSource, card.ModelVersion).LoadAllAsync().CountAsync());
+        Assert.Equal((harness.Target.Items.Count, 0), await ModelUpgrade.DropOthersAsync(schema.DataSource, CancellationToken.None));
+    }
+
     /// <summary>A processor running in the background; unlike RunningProcessor, not waited for to be ready.</summary>
     private static (Task Run, StreamingProcessor Processor, CancellationTokenSource Stop) Start(ServeOptions options)
     {

@@ -17,7 +17,11 @@ namespace ZesRec.Streaming.Upgrade;
 /// </summary>
 public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model, ModelCard card, ITextEncoder encoder, Device device, TextWriter log)
 {
-    private const int BatchSize = 256;
+    /// <summary>Items embedded, or users rebuilt, per committed batch.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Called with the running count after each committed batch of items (progress, and where tests interrupt).</summary>
+    public Action<int>? ItemsCommitted { get; init; }
 
     private const string MissingItemsSql = """
         SELECT o.item_id, o.text, o.created_at FROM items o
@@ -159,6 +163,7 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
             await items.UpsertAsync([.. batch.Select((b, i) => new StoredItem(b.Id, b.Text, embedded[i], b.CreatedAt))], cancellationToken).ConfigureAwait(false);
             total += batch.Count;
             vectors = null;
+            ItemsCommitted?.Invoke(total);
         }
     }
 
