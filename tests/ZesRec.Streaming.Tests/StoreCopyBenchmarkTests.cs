@@ -21,8 +21,8 @@ public sealed class StoreCopyBenchmarkTests(PostgresService postgres, ITestOutpu
     {
         // Given
         await using var schema = await postgres.CreateSchemaAsync("bench_copy");
-        await StoreSchema.EnsureAsync(schema.DataSource, Dimension);
-        var store = new ItemStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, Dimension, StoreTestData.ModelVersion);
+        var store = new ItemStore(schema.DataSource, StoreTestData.ModelVersion);
         var items = StoreTestData.Items(Items, Dimension, seed: 42);
         await store.UpsertAsync(items.Take(100).ToList()); // warms up the connection and the type mapping
 

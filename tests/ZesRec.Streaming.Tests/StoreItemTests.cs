@@ -13,8 +13,8 @@ public sealed class StoreItemTests(PostgresService postgres)
     {
         // Given 2,000 items copied into an empty store
         await using var schema = await postgres.CreateSchemaAsync("items_upsert");
-        await StoreSchema.EnsureAsync(schema.DataSource, Dimension);
-        var store = new ItemStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, Dimension, StoreTestData.ModelVersion);
+        var store = new ItemStore(schema.DataSource, StoreTestData.ModelVersion);
         var first = StoreTestData.Items(2_000, Dimension, seed: 1);
         Assert.Equal(2_000, await store.UpsertAsync(first));
 
@@ -46,8 +46,8 @@ public sealed class StoreItemTests(PostgresService postgres)
     {
         // Given
         await using var schema = await postgres.CreateSchemaAsync("items_repeat");
-        await StoreSchema.EnsureAsync(schema.DataSource, 2);
-        var store = new ItemStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, 2, StoreTestData.ModelVersion);
+        var store = new ItemStore(schema.DataSource, StoreTestData.ModelVersion);
 
         // When
         await store.UpsertAsync([new StoredItem("a", "old", [1, 0], null), new StoredItem("a", "new", [0, 1], null)]);
@@ -63,8 +63,8 @@ public sealed class StoreItemTests(PostgresService postgres)
     {
         // Given 2,000 random items and a random query
         await using var schema = await postgres.CreateSchemaAsync("items_nearest");
-        await StoreSchema.EnsureAsync(schema.DataSource, Dimension);
-        var store = new ItemStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, Dimension, StoreTestData.ModelVersion);
+        var store = new ItemStore(schema.DataSource, StoreTestData.ModelVersion);
         var items = StoreTestData.Items(2_000, Dimension, seed: 2);
         await store.UpsertAsync(items);
         var query = StoreTestData.RandomVector(new Random(3), Dimension);
@@ -89,8 +89,8 @@ public sealed class StoreItemTests(PostgresService postgres)
     {
         // Given 2,000 items indexed by HNSW with vector_ip_ops after the load
         await using var schema = await postgres.CreateSchemaAsync("items_hnsw");
-        await StoreSchema.EnsureAsync(schema.DataSource, Dimension);
-        var store = new ItemStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, Dimension, StoreTestData.ModelVersion);
+        var store = new ItemStore(schema.DataSource, StoreTestData.ModelVersion);
         var items = StoreTestData.Items(2_000, Dimension, seed: 4);
         await store.UpsertAsync(items);
         await StoreSchema.CreateVectorIndexAsync(schema.DataSource, VectorIndexKind.InnerProduct);

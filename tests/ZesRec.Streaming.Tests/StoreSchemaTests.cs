@@ -14,8 +14,8 @@ public sealed class StoreSchemaTests(PostgresService postgres)
         await using var schema = await postgres.CreateSchemaAsync("schema_again");
 
         // When
-        await StoreSchema.EnsureAsync(schema.DataSource, 16);
-        await StoreSchema.EnsureAsync(schema.DataSource, 16);
+        await StoreSchema.EnsureAsync(schema.DataSource, 16, StoreTestData.ModelVersion);
+        await StoreSchema.EnsureAsync(schema.DataSource, 16, StoreTestData.ModelVersion);
 
         // Then
         await using var command = schema.DataSource.CreateCommand(
@@ -29,10 +29,10 @@ public sealed class StoreSchemaTests(PostgresService postgres)
     {
         // Given
         await using var schema = await postgres.CreateSchemaAsync("schema_dim");
-        await StoreSchema.EnsureAsync(schema.DataSource, 16);
+        await StoreSchema.EnsureAsync(schema.DataSource, 16, StoreTestData.ModelVersion);
 
         // When
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StoreSchema.EnsureAsync(schema.DataSource, 300));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StoreSchema.EnsureAsync(schema.DataSource, 300, StoreTestData.ModelVersion));
 
         // Then
         Assert.Contains("dimension 16", error.Message, StringComparison.Ordinal);

@@ -17,8 +17,8 @@ public sealed class StoreStateTests(PostgresService postgres)
     {
         // Given states of users spread over 4 partitions, and offsets of partitions 0 to 2
         await using var schema = await postgres.CreateSchemaAsync("state_roundtrip");
-        await StoreSchema.EnsureAsync(schema.DataSource, 8);
-        var store = new StateStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, 8, StoreTestData.ModelVersion);
+        var store = new StateStore(schema.DataSource, StoreTestData.ModelVersion);
         var states = StoreTestData.States(users, partitions: 4, seed: users);
         await store.FlushAsync(states, [(Topic, 0, 17L), (Topic, 1, 42L), (Topic, 2, 7L), ("other.topic", 1, 99L)]);
 
@@ -41,8 +41,8 @@ public sealed class StoreStateTests(PostgresService postgres)
     {
         // Given
         await using var schema = await postgres.CreateSchemaAsync("state_again");
-        await StoreSchema.EnsureAsync(schema.DataSource, 8);
-        var store = new StateStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, 8, StoreTestData.ModelVersion);
+        var store = new StateStore(schema.DataSource, StoreTestData.ModelVersion);
         var states = StoreTestData.States(100, partitions: 1, seed: 1);
         await store.FlushAsync(states, [(Topic, 0, 100L)]);
 
@@ -68,13 +68,13 @@ public sealed class StoreStateTests(PostgresService postgres)
     {
         // Given a flushed store
         await using var schema = await postgres.CreateSchemaAsync("state_atomic");
-        await StoreSchema.EnsureAsync(schema.DataSource, 8);
-        var store = new StateStore(schema.DataSource);
+        await StoreSchema.EnsureAsync(schema.DataSource, 8, StoreTestData.ModelVersion);
+        var store = new StateStore(schema.DataSource, StoreTestData.ModelVersion);
         var before = StoreTestData.States(users, partitions: 2, seed: 7);
         await store.FlushAsync(before, [(Topic, 0, 10L), (Topic, 1, 20L)]);
 
         // When a later flush (offsets first, then states) holds a state the database refuses, past the middle
-        var after = before.Select(s => s with { Interactions = s.Interactions + 10, LastOrder = s.LastOrder + 10 }).ToList();
+        var after = before.Select(s => s with { Interactions = s.Interactions + 10, LastOffset = s.LastOffset + 10 }).ToList();
         after.Add(new UserStateRow("new-user", 0, [1f], [], 1, 1));
         after[users * 3 / 4] = after[users * 3 / 4] with { Interactions = -1 };
         var error = await Assert.ThrowsAsync<PostgresException>(() => store.FlushAsync(after, [(Topic, 0, 1_000L), (Topic, 1, 2_000L)]));
@@ -96,8 +96,9 @@ public sealed class StoreStateTests(PostgresService postgres)
         Assert.Equal(want.Partition, got.Partition);
         Assert.Equal(want.State, got.State);
         Assert.Equal(want.History, got.History);
-        Assert.Equal(want.LastOrder, got.LastOrder);
+        Assert.Equal(want.LastOffset, got.LastOffset);
         Assert.Equal(want.Interactions, got.Interactions);
-        Assert.Equal(want.LastKey, got.LastKey);
+        Assert.Equal(want.LastOrderKey, got.LastOrderKey);
+        Assert.Equal(want.HistoryKeys, got.HistoryKeys);
     }
 }

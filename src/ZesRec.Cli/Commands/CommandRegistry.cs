@@ -10,6 +10,7 @@ public static class CommandRegistry
         new DataFetchCommand(),
         new TrainCommand(),
         new ServeCommand(),
+        new UpgradeCommand(),
         new EvaluateCommand(),
         new PlotCommand(),
         new ReplayCommand(),

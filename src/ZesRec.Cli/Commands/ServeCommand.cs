@@ -59,6 +59,12 @@ public sealed class ServeCommand : ICommand
             {
                 await processor.RunAsync(cancellationToken);
             }
+            catch (Streaming.Storage.ModelVersionMismatchException e)
+            {
+                // Not a setting to fix but a model to upgrade to: the usage code, so scripts can tell it apart.
+                await Console.Error.WriteLineAsync($"zesrec serve: {e.Message}");
+                return ExitCodes.Usage;
+            }
             catch (ConfigurationException e)
             {
                 await Console.Error.WriteLineAsync($"zesrec serve: {e.Message}");

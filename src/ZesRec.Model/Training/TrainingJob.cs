@@ -50,7 +50,7 @@ public static class TrainingJob
 
         var card = new ModelCard
         {
-            ModelVersion = string.Create(CultureInfo.InvariantCulture, $"{config.Variant.ToName()}-{domain.Fingerprint[..8]}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}"),
+            ModelVersion = ModelIdentity.Of(model, encoder.Name),
             Config = config,
             TextEncoder = encoder.Name,
             TextEncoderSpec = options.Encoder,
@@ -69,7 +69,7 @@ public static class TrainingJob
         };
         ModelCheckpoint.Save(options.OutDir, model, card);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"best epoch {result.BestEpoch} (validation loss {result.BestValidationLoss:F4}) in {result.Duration.TotalSeconds:F1} s; saved {options.OutDir}"));
+            $"best epoch {result.BestEpoch} (validation loss {result.BestValidationLoss:F4}) in {result.Duration.TotalSeconds:F1} s; saved {options.OutDir} as model version {card.ModelVersion}"));
         return (model, card);
     }
 }

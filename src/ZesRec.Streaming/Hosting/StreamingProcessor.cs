@@ -226,11 +226,16 @@ public sealed class StreamingProcessor : IAsyncDisposable
         running = false;
         notReadyReason = "connecting to PostgreSQL";
         await ServeChecks.EnsureSchemaAsync(dataSource, options.Postgres, cancellationToken);
-        await StoreSchema.EnsureAsync(dataSource, card.Config.Dim, cancellationToken);
+        var opening = await StoreSchema.EnsureAsync(dataSource, card.Config.Dim, card.ModelVersion, cancellationToken);
+        if (opening.MigrationNote is { } migrated)
+        {
+            log.WriteLine($"zesrec serve: {migrated}");
+        }
+
         notReadyReason = "checking the Kafka topics";
         var maxMessageBytes = await ServeChecks.CheckTopicsAsync(options, KafkaSettings.ProducerMessageMaxBytes);
-        var items = new ItemStore(dataSource);
-        var states = new StateStore(dataSource);
+        var items = new ItemStore(dataSource, card.ModelVersion);
+        var states = new StateStore(dataSource, card.ModelVersion, servingOnly: true);
         var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
         var settings = new PipelineSettings(
             options.Kafka.ItemsTopic, options.Kafka.InteractionsTopic, options.Kafka.RecommendationsTopic, options.Kafka.DeadLetterTopic,
@@ -270,6 +275,12 @@ public sealed class StreamingProcessor : IAsyncDisposable
             control.Shutdown();
         });
         using var watch = new Timer(_ => Observe(control, itemControl), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        // After an upgrade's switch the streams end; the next start finds another model serving and stops the processor.
+        using var servingWatch = Upgrade.ServingWatch.Start(dataSource, card.ModelVersion, () =>
+        {
+            itemControl.Shutdown();
+            control.Shutdown();
+        });
         try
         {
             // Either stream ending (failure or shutdown) ends both, so the pair restarts together.

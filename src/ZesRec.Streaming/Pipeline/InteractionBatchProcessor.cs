@@ -221,9 +221,9 @@ public sealed class InteractionBatchProcessor(
             for (var i = 0; i < wave.Count; i++)
             {
                 users[i].State = next[i];
-                users[i].Remember(wave[i].Event.ItemId, settings.MaxHistory);
+                users[i].Remember(wave[i].Event.ItemId, wave[i].Event.OrderKey, settings.MaxHistory);
                 users[i].LastOffset = wave[i].Record.Offset.Value;
-                users[i].LastKey = wave[i].Event.OrderKey;
+                users[i].LastOrderKey = wave[i].Event.OrderKey;
                 users[i].Interactions++;
                 dirty[users[i].UserId] = users[i];
             }
@@ -251,7 +251,7 @@ public sealed class InteractionBatchProcessor(
     /// </summary>
     private Outgoing? OutOfSequence(Work w, DateTimeOffset now)
     {
-        if (sessions.Find(w.Event.UserId) is not { LastKey: { } last } session)
+        if (sessions.Find(w.Event.UserId) is not { LastOrderKey: { } last } session)
         {
             return null;
         }

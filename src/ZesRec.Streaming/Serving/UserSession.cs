@@ -16,6 +16,9 @@ public sealed class UserSession(string userId, int partition, float[] state)
 
     public List<string> History { get; } = [];
 
+    /// <summary>The order key of each item of <see cref="History"/>; null for a state loaded from before they were kept.</summary>
+    public List<long>? HistoryKeys { get; set; } = [];
+
     public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
 
     public long LastOffset { get; set; } = -1;
@@ -23,18 +26,20 @@ public sealed class UserSession(string userId, int partition, float[] state)
     public long Interactions { get; set; }
 
     /// <summary>Event time (unix seconds) or sequence position of the last applied interaction; null before the first.</summary>
-    public long? LastKey { get; set; }
+    public long? LastOrderKey { get; set; }
 
     /// <summary>Item ids of the last recommendation, best first; null until one was computed in this process.</summary>
     public string[]? LastRecommendation { get; set; }
 
-    public void Remember(string itemId, int maxHistory)
+    public void Remember(string itemId, long orderKey, int maxHistory)
     {
         History.Add(itemId);
+        HistoryKeys?.Add(orderKey);
         Seen.Add(itemId);
         if (History.Count > maxHistory)
         {
             // Exclusion keeps every item ever seen; only the persisted list is bounded.
+            HistoryKeys?.RemoveRange(0, History.Count - maxHistory);
             History.RemoveRange(0, History.Count - maxHistory);
         }
     }

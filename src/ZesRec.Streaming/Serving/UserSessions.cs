@@ -47,7 +47,13 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
             var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
             foreach (var row in stored.States)
             {
-                var session = new UserSession(row.UserId, row.Partition, row.State) { LastOffset = row.LastOrder, Interactions = row.Interactions, LastKey = row.LastKey };
+                var session = new UserSession(row.UserId, row.Partition, row.State)
+                {
+                    LastOffset = row.LastOffset,
+                    Interactions = row.Interactions,
+                    LastOrderKey = row.LastOrderKey,
+                    HistoryKeys = row.HistoryKeys is { } keys && keys.Length == row.History.Length ? [.. keys] : null,
+                };
                 foreach (var item in row.History)
                 {
                     session.History.Add(item);
@@ -98,5 +104,5 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
     }
 
     public static UserStateRow ToRow(UserSession s) =>
-        new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions, s.LastKey);
+        new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions, s.LastOrderKey, s.HistoryKeys is { } keys ? [.. keys] : null);
 }

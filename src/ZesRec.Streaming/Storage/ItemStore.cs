@@ -5,8 +5,11 @@ using Pgvector;
 
 namespace ZesRec.Streaming.Storage;
 
-/// <summary>The item catalogue: texts and their embeddings, searchable by inner product.</summary>
-public sealed class ItemStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// The item catalogue of one model version: texts and their embeddings, searchable by inner product. Each model
+/// version has its own rows, so a new version can be prepared beside the serving one.
+/// </summary>
+public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
 {
     // pgvector's upper bound for hnsw.ef_search; the default (40) also caps how many rows an index scan returns.
     private const int MaxEfSearch = 1000;
@@ -24,21 +27,24 @@ public sealed class ItemStore(NpgsqlDataSource dataSource)
     private const string CopySql = "COPY items_staging (item_id, text, embedding, created_at) FROM STDIN (FORMAT BINARY)";
 
     private const string MergeSql = """
-        INSERT INTO items (item_id, text, embedding, created_at)
-        SELECT item_id, text, embedding, created_at FROM items_staging ORDER BY item_id
-        ON CONFLICT (item_id) DO UPDATE
+        INSERT INTO items (model_version, item_id, text, embedding, created_at)
+        SELECT $1, item_id, text, embedding, created_at FROM items_staging ORDER BY item_id
+        ON CONFLICT (model_version, item_id) DO UPDATE
         SET text = EXCLUDED.text, embedding = EXCLUDED.embedding, created_at = EXCLUDED.created_at, stored_at = now()
         """;
 
-    private const string LoadAllSql = "SELECT item_id, text, embedding, created_at FROM items ORDER BY item_id";
+    private const string LoadAllSql = "SELECT item_id, text, embedding, created_at FROM items WHERE model_version = $1 ORDER BY item_id";
 
     // <#> is the negative inner product, so ascending order is best first.
     private const string NearestSql = """
         SELECT item_id, -(embedding <#> $1) AS score
         FROM items
+        WHERE model_version = $3
         ORDER BY embedding <#> $1
         LIMIT $2
         """;
+
+    public string ModelVersion => modelVersion;
 
     /// <summary>
     /// Inserts or replaces the items (the last one wins when an id repeats) in one transaction:
@@ -84,6 +90,7 @@ public sealed class ItemStore(NpgsqlDataSource dataSource)
         int written;
         await using (var merge = new NpgsqlCommand(MergeSql, connection))
         {
+            merge.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
             written = await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -96,6 +103,7 @@ public sealed class ItemStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(LoadAllSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -140,6 +148,7 @@ public sealed class ItemStore(NpgsqlDataSource dataSource)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = new Vector(query) });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (result.Count < k && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -5,8 +5,8 @@ using NpgsqlTypes;
 namespace ZesRec.Streaming.Storage;
 
 /// <summary>
-/// User states and input offsets, written together: the states reflect exactly the records before
-/// the stored offsets, so a member that takes a partition over neither repeats nor loses one.
+/// User states of one model version and the input offsets, written together: the states reflect exactly the
+/// records before the stored offsets, so a member that takes a partition over neither repeats nor loses one.
 /// </summary>
 public sealed class StateStore
 {
@@ -20,42 +20,43 @@ public sealed class StateStore
         """;
 
     private const string UpsertStateSql = """
-        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, last_key, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-        ON CONFLICT (user_id) DO UPDATE
-        SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history,
-            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, last_key = EXCLUDED.last_key,
+        INSERT INTO user_states (model_version, user_id, partition, state, history, history_keys, last_offset, interactions, last_order_key, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+        ON CONFLICT (model_version, user_id) DO UPDATE
+        SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history, history_keys = EXCLUDED.history_keys,
+            last_offset = EXCLUDED.last_offset, interactions = EXCLUDED.interactions, last_order_key = EXCLUDED.last_order_key,
             updated_at = EXCLUDED.updated_at
         """;
 
     private const string CreateStagingSql = """
         CREATE TEMP TABLE user_states_staging (
-            user_id      text NOT NULL,
-            partition    int NOT NULL,
-            state        real[] NOT NULL,
-            history      text[] NOT NULL,
-            last_order   bigint NOT NULL,
-            interactions bigint NOT NULL,
-            last_key     bigint
+            user_id        text NOT NULL,
+            partition      int NOT NULL,
+            state          real[] NOT NULL,
+            history        text[] NOT NULL,
+            history_keys   bigint[],
+            last_offset    bigint NOT NULL,
+            interactions   bigint NOT NULL,
+            last_order_key bigint
         ) ON COMMIT DROP
         """;
 
     private const string CopyStatesSql =
-        "COPY user_states_staging (user_id, partition, state, history, last_order, interactions, last_key) FROM STDIN (FORMAT BINARY)";
+        "COPY user_states_staging (user_id, partition, state, history, history_keys, last_offset, interactions, last_order_key) FROM STDIN (FORMAT BINARY)";
 
     private const string MergeStatesSql = """
-        INSERT INTO user_states (user_id, partition, state, history, last_order, interactions, last_key, updated_at)
-        SELECT user_id, partition, state, history, last_order, interactions, last_key, now() FROM user_states_staging
-        ON CONFLICT (user_id) DO UPDATE
-        SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history,
-            last_order = EXCLUDED.last_order, interactions = EXCLUDED.interactions, last_key = EXCLUDED.last_key,
+        INSERT INTO user_states (model_version, user_id, partition, state, history, history_keys, last_offset, interactions, last_order_key, updated_at)
+        SELECT $1, user_id, partition, state, history, history_keys, last_offset, interactions, last_order_key, now() FROM user_states_staging
+        ON CONFLICT (model_version, user_id) DO UPDATE
+        SET partition = EXCLUDED.partition, state = EXCLUDED.state, history = EXCLUDED.history, history_keys = EXCLUDED.history_keys,
+            last_offset = EXCLUDED.last_offset, interactions = EXCLUDED.interactions, last_order_key = EXCLUDED.last_order_key,
             updated_at = EXCLUDED.updated_at
         """;
 
     private const string LoadStatesSql = """
-        SELECT user_id, partition, state, history, last_order, interactions, last_key
+        SELECT user_id, partition, state, history, last_offset, interactions, last_order_key, history_keys
         FROM user_states
-        WHERE partition = ANY($1)
+        WHERE model_version = $2 AND partition = ANY($1)
         ORDER BY user_id
         """;
 
@@ -63,14 +64,25 @@ public sealed class StateStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _copyThreshold;
+    private readonly string _modelVersion;
+    private readonly bool _servingOnly;
 
-    public StateStore(NpgsqlDataSource dataSource, int copyThreshold = DefaultCopyThreshold)
+    /// <param name="servingOnly">
+    /// Refuse to flush once another model serves the store (an upgrade switched it): the serving processor's stores
+    /// set it, so its last batch is not written beside the new model's states but read again by the new processor.
+    /// </param>
+    public StateStore(NpgsqlDataSource dataSource, string modelVersion, int copyThreshold = DefaultCopyThreshold, bool servingOnly = false)
     {
+        _servingOnly = servingOnly;
         ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
         ArgumentOutOfRangeException.ThrowIfLessThan(copyThreshold, 1);
         _dataSource = dataSource;
+        _modelVersion = modelVersion;
         _copyThreshold = copyThreshold;
     }
+
+    public string ModelVersion => _modelVersion;
 
     /// <summary>
     /// Writes the states (the last one wins when a user repeats) and the next offsets in one
@@ -91,6 +103,11 @@ public sealed class StateStore
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (_servingOnly)
+        {
+            await CheckServingAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
         if (offsets.Count > 0)
         {
             await UpsertOffsetsAsync(connection, offsets, cancellationToken).ConfigureAwait(false);
@@ -121,8 +138,9 @@ public sealed class StateStore
             return found;
         }
 
-        await using var command = _dataSource.CreateCommand("SELECT user_id, partition FROM user_states WHERE user_id = ANY($1)");
+        await using var command = _dataSource.CreateCommand("SELECT user_id, partition FROM user_states WHERE model_version = $2 AND user_id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. userIds] });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _modelVersion });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -148,17 +166,11 @@ public sealed class StateStore
         await using (var command = new NpgsqlCommand(LoadStatesSql, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = wanted });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _modelVersion });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                states.Add(new UserStateRow(
-                    reader.GetString(0),
-                    reader.GetInt32(1),
-                    reader.GetFieldValue<float[]>(2),
-                    reader.GetFieldValue<string[]>(3),
-                    reader.GetInt64(4),
-                    reader.GetInt64(5),
-                    reader.IsDBNull(6) ? null : reader.GetInt64(6)));
+                states.Add(ReadRow(reader));
             }
         }
 
@@ -196,6 +208,34 @@ public sealed class StateStore
         return nextOffsets;
     }
 
+    /// <summary>
+    /// Fails unless this store's model serves the store. FOR SHARE: flushes run side by side, and an upgrade's switch
+    /// (FOR UPDATE) waits for those in progress; a flush that waited on the switch then sees the new serving model.
+    /// </summary>
+    private async Task CheckServingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT serving_model FROM schema_version FOR SHARE", connection);
+        var serving = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        if (serving != _modelVersion)
+        {
+            throw new ModelVersionMismatchException(
+                $"model {serving} now serves the store, not this processor's model {_modelVersion}: it stops here, and a processor of {serving} resumes from the stored offsets.",
+                serving ?? "",
+                _modelVersion);
+        }
+    }
+
+    /// <summary>Reads a row of the columns of <c>LoadStatesSql</c>, in its order.</summary>
+    internal static UserStateRow ReadRow(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt32(1),
+        reader.GetFieldValue<float[]>(2),
+        reader.GetFieldValue<string[]>(3),
+        reader.GetInt64(4),
+        reader.GetInt64(5),
+        reader.IsDBNull(6) ? null : reader.GetInt64(6),
+        reader.IsDBNull(7) ? null : reader.GetFieldValue<long[]>(7));
+
     private static async Task UpsertOffsetsAsync(
         NpgsqlConnection connection,
         IReadOnlyList<(string Topic, int Partition, long NextOffset)> offsets,
@@ -216,26 +256,28 @@ public sealed class StateStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task BatchStatesAsync(NpgsqlConnection connection, List<UserStateRow> states, CancellationToken cancellationToken)
+    private async Task BatchStatesAsync(NpgsqlConnection connection, List<UserStateRow> states, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         foreach (var state in states)
         {
             var command = new NpgsqlBatchCommand(UpsertStateSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _modelVersion });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = state.UserId });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Partition });
             command.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = state.State });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = state.History });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.LastOrder });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)state.HistoryKeys ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.LastOffset });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Interactions });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)state.LastKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)state.LastOrderKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             batch.BatchCommands.Add(command);
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task CopyStatesAsync(NpgsqlConnection connection, List<UserStateRow> states, CancellationToken cancellationToken)
+    private async Task CopyStatesAsync(NpgsqlConnection connection, List<UserStateRow> states, CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand(CreateStagingSql, connection))
         {
@@ -251,9 +293,18 @@ public sealed class StateStore
                 await writer.WriteAsync(state.Partition, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(state.State, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(state.History, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(state.LastOrder, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                if (state.HistoryKeys is { } keys)
+                {
+                    await writer.WriteAsync(keys, NpgsqlDbType.Array | NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await writer.WriteAsync(state.LastOffset, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(state.Interactions, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                if (state.LastKey is { } key)
+                if (state.LastOrderKey is { } key)
                 {
                     await writer.WriteAsync(key, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 }
@@ -267,6 +318,7 @@ public sealed class StateStore
         }
 
         await using var merge = new NpgsqlCommand(MergeStatesSql, connection);
+        merge.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _modelVersion });
         await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -34,10 +34,12 @@ internal static class ProcessorStore
         }
     }
 
-    public static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource)
+    /// <summary>The stored user states, of every model version or only of <paramref name="modelVersion"/>.</summary>
+    public static async Task<Dictionary<string, (float[] State, string[] History, long Interactions)>> StatesAsync(NpgsqlDataSource dataSource, string? modelVersion = null)
     {
         var result = new Dictionary<string, (float[], string[], long)>();
-        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states");
+        await using var command = dataSource.CreateCommand("SELECT user_id, state, history, interactions FROM user_states WHERE $1::text IS NULL OR model_version = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)modelVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

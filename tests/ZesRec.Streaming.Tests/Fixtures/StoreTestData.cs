@@ -4,6 +4,9 @@ namespace ZesRec.Streaming.Tests.Fixtures;
 
 internal static class StoreTestData
 {
+    /// <summary>The model version the store tests write their rows under.</summary>
+    public const string ModelVersion = "test-000000000001";
+
     public static float[] RandomVector(Random random, int dimension)
     {
         var vector = new float[dimension];
@@ -36,7 +39,8 @@ internal static class StoreTestData
             [.. Enumerable.Range(0, i % 5).Select(j => $"item-{random.Next(1000)}-{j}")],
             1_700_000_000_000L + i,
             i % 5,
-            i % 7 == 0 ? null : 1_500_000_000L + i))];
+            i % 7 == 0 ? null : 1_500_000_000L + i,
+            i % 3 == 0 ? null : [.. Enumerable.Range(0, i % 5).Select(j => 1_500_000_000L + i - j)]))];
     }
 
     public static float Dot(float[] a, float[] b)
