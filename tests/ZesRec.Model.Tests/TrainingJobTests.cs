@@ -4,6 +4,7 @@ using ZesRec.Model.Training;
 
 namespace ZesRec.Model.Tests;
 
+[Trait("Tier", "Integration")]
 public sealed class TrainingJobTests
 {
     public static TheoryData<string> Variants => new() { "gru4rec", "tcn", "hrnn" };

@@ -15,6 +15,7 @@ namespace ZesRec.Streaming.Tests;
 /// they give without the bad ones.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorBadInputTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int BadItems = 500;

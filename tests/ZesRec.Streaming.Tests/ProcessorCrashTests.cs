@@ -13,6 +13,7 @@ namespace ZesRec.Streaming.Tests;
 /// exactly where an uninterrupted run ends: every interaction applied once, every recommendation published.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int Interactions = 20_000;

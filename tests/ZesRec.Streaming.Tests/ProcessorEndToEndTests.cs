@@ -7,6 +7,7 @@ using EventJson = ZesRec.Streaming.Events.EventJson;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

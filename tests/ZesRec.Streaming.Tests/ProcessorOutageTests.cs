@@ -19,6 +19,7 @@ namespace ZesRec.Streaming.Tests;
 /// and a development broker of this test's own; the shared services only hold the uninterrupted reference run.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorOutageTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int Interactions = 7_000;

@@ -13,6 +13,7 @@ namespace ZesRec.Streaming.Tests;
 /// drains once the offered rate drops, and every interaction is applied and answered.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorOverloadTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     // Small batches make the processor slow enough (a few hundred interactions/s) that two minutes of twice its

@@ -16,6 +16,7 @@ namespace ZesRec.Streaming.Tests;
 /// its own reason while the events around it are applied, and the processor must stay ready.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

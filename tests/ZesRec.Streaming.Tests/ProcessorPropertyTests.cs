@@ -19,6 +19,7 @@ namespace ZesRec.Streaming.Tests;
 /// printed; ZESREC_PROPERTY_SEED=SEED reruns the same events.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorPropertyTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     /// <summary>Sized to keep the test within about a minute and a half on two cores.</summary>

@@ -10,6 +10,7 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(KafkaCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ReplayTests(KafkaService kafka) : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("zesrec-replay-").FullName;
