@@ -20,10 +20,6 @@ public sealed class PoisonGuard
     private readonly ConcurrentDictionary<(string Topic, int Partition, long Offset), int> suspects = new();
     private readonly ConcurrentDictionary<(string Topic, int Partition, long Offset), string> quarantined = new();
 
-    public int SuspectCount => suspects.Count;
-
-    public int QuarantinedCount => quarantined.Count;
-
     /// <summary>Why <paramref name="record"/> is to be dead-lettered without being applied; null when it is not quarantined.</summary>
     public string? Quarantined(ConsumeResult<string?, byte[]> record) =>
         quarantined.IsEmpty ? null : quarantined.GetValueOrDefault(Coordinates(record));
