@@ -6,7 +6,6 @@ using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Storage;
 using ZesRec.Text;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 // End-to-end throughput and latency of the streaming processor on this machine, in one run.
 // Usage: dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- [--model DIR] [--datasets DIR]
@@ -102,6 +101,7 @@ var options = new ServeOptions
 
 var processor = StreamingProcessor.Create(options, Console.Out);
 using var stop = new CancellationTokenSource();
+using ZesRec.Data.Events;
 var run = Task.Run(() => processor.RunAsync(stop.Token));
 try
 {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Npgsql;
 using ZesRec.Data.Import;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Storage;

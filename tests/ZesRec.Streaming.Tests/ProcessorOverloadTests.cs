@@ -62,7 +62,7 @@ public sealed class ProcessorOverloadTests(KafkaService kafka, PostgresService p
             var due = (long)(offered * clock.Elapsed.TotalSeconds) + burst.Count - published;
             foreach (var e in Take(stream, (int)Math.Max(0, due)))
             {
-                sends.Add(producer.ProduceAsync(topics.Interactions, e.UserId, ZesRec.Streaming.Events.EventJson.Serialize(e)));
+                sends.Add(producer.ProduceAsync(topics.Interactions, e.UserId, EventJson.Serialize(e)));
                 published++;
             }
 

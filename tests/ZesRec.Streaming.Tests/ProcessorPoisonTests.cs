@@ -2,12 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Tests.Fixtures;
 using Xunit.Abstractions;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 

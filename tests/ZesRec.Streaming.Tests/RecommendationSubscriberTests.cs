@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using RecommendationSubscriber;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Tests.Fixtures;
 

@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using ZesRec.Data;
 using ZesRec.Data.Events;
 using ZesRec.Data.Import;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Replay;
 using ZesRec.Streaming.Tests.Fixtures;

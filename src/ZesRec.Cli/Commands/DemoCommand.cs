@@ -8,7 +8,7 @@ using ZesRec.Model.Training;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Replay;
-using EventJson = ZesRec.Streaming.Events.EventJson;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Cli.Commands;
 
@@ -234,7 +234,7 @@ public sealed class DemoCommand : ICommand
             EnablePartitionEof = true,
         }).Build();
         consumer.Subscribe(topic);
-        var latest = new Dictionary<string, Streaming.Events.RecommendationPublished>();
+        var latest = new Dictionary<string, Data.Events.RecommendationPublished>();
         var finished = new HashSet<int>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && (finished.Count == 0 || finished.Count < consumer.Assignment.Count))

@@ -2,7 +2,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using ZesRec.Model;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Pipeline;
