@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Bench;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
@@ -101,7 +102,6 @@ var options = new ServeOptions
 
 var processor = StreamingProcessor.Create(options, Console.Out);
 using var stop = new CancellationTokenSource();
-using ZesRec.Data.Events;
 var run = Task.Run(() => processor.RunAsync(stop.Token));
 try
 {
