@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using ZesRec.Configuration;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Bench;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Storage;
 using ZesRec.Text;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 // End-to-end throughput and latency of the streaming processor on this machine, in one run.
 // Usage: dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- [--model DIR] [--datasets DIR]

@@ -56,7 +56,7 @@ public sealed class EventLogDataset
         DatasetManifest manifest;
         try
         {
-            manifest = EventJson.Deserialize<DatasetManifest>(File.ReadAllText(manifestPath));
+            manifest = EventJson.DeserializeText<DatasetManifest>(File.ReadAllText(manifestPath));
         }
         catch (JsonException e)
         {
@@ -121,7 +121,7 @@ public sealed class EventLogDataset
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
         foreach (var e in events)
         {
-            writer.Write(EventJson.Serialize(e));
+            writer.Write(EventJson.SerializeText(e));
             writer.Write('\n');
         }
     }
@@ -146,7 +146,7 @@ public sealed class EventLogDataset
             T e;
             try
             {
-                e = EventJson.Deserialize<T>(line);
+                e = EventJson.DeserializeText<T>(line);
             }
             catch (JsonException ex)
             {

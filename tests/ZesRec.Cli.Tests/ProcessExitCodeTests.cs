@@ -4,6 +4,7 @@ using ZesRec.Cli.Commands;
 namespace ZesRec.Cli.Tests;
 
 /// <summary>The real <c>zesrec</c> binary as a process: what a shell sees is the exit code and standard error.</summary>
+[Trait("Tier", "Integration")]
 public sealed class ProcessExitCodeTests : IDisposable
 {
     private readonly TempFolder _temp = new();

@@ -5,6 +5,7 @@ using ZesRec.Data.Fetch;
 namespace ZesRec.Data.Tests;
 
 /// <summary><c>zesrec data fetch</c>'s downloader against a real local HTTP server serving fixture files.</summary>
+[Trait("Tier", "Integration")]
 public sealed class DatasetFetcherTests : IDisposable
 {
     private static readonly byte[] Reviews = [.. Enumerable.Range(0, 300_000).Select(i => (byte)('a' + (i * 7 % 26)))];

@@ -2,6 +2,7 @@ using ZesRec.Data.Import;
 
 namespace ZesRec.Data.Tests;
 
+[Trait("Tier", "Integration")]
 public sealed class DomainOverlapTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using ZesRec.Data.Import;
 namespace ZesRec.Data.Tests;
 
 /// <summary>The JSON Schemas are the contract; what the code writes must satisfy them, and what they forbid must fail.</summary>
+[Trait("Tier", "Integration")]
 public sealed class EventSchemaTests
 {
     private static readonly Lazy<JsonSchema> ItemSchema = new(() => JsonSchema.FromFile(RepoPaths.Schema("item-created.v1.json")));

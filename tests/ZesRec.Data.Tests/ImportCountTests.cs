@@ -18,6 +18,7 @@ namespace ZesRec.Data.Tests;
 ///   146474 read; only 5354 + 175 of them name a news id in the 2000-line news.tsv.
 /// - tiny: `wc -l` minus header.
 /// </summary>
+[Trait("Tier", "Integration")]
 public sealed class ImportCountTests
 {
     public static TheoryData<string, string, int, int, int, int> Datasets => new()

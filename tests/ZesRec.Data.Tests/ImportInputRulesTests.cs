@@ -8,6 +8,7 @@ namespace ZesRec.Data.Tests;
 /// The probe's importer cases: truncated or corrupt gzip, invalid UTF-8, control characters (raw NUL, escaped
 /// \u0000) and timestamps out of range each end as a stopped import or a rejected row with file and line.
 /// </summary>
+[Trait("Tier", "Integration")]
 public sealed class ImportInputRulesTests : IDisposable
 {
     private readonly TempFolder _temp = new();

@@ -3,6 +3,7 @@ using ZesRec.Data.Import;
 
 namespace ZesRec.Data.Tests;
 
+[Trait("Tier", "Integration")]
 public sealed class PreparedDomainTests
 {
     [Fact]

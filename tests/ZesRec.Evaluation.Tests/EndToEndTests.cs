@@ -5,6 +5,7 @@ using ZesRec.Model.Training;
 namespace ZesRec.Evaluation.Tests;
 
 /// <summary>The whole evaluate job on the tiny Scientific → Office fixtures: real text encoder, real training.</summary>
+[Trait("Tier", "Integration")]
 public sealed class EndToEndTests : IDisposable
 {
     private readonly TempFolder temp = new();

@@ -16,6 +16,7 @@ namespace ZesRec.Evaluation.Tests;
 /// Scientific → Office headline in docs/results.md (D = 64, two epochs on 3,000 users was too little: every variant
 /// stayed below EMB-KNN).
 /// </summary>
+[Trait("Tier", "Integration")]
 public sealed class ZeroShotTransferTests
 {
     private static readonly Lazy<Domains> Shared = new(Load);

@@ -7,6 +7,7 @@ namespace ZesRec.Infra.Tests;
 /// The dev service scripts start daemons that inherit no descriptor of their caller: a lock the calling shell
 /// holds is free again as soon as that shell releases it, even while the daemon it started keeps running.
 /// </summary>
+[Trait("Tier", "Integration")]
 public sealed class DaemonDescriptorTests : IDisposable
 {
     private readonly TempFolder _temp = new();

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 namespace ZesRec.Infra.Tests;
 
 [Collection(KafkaCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class KafkaBrokerTests(KafkaFixture kafka)
 {
     [Fact]

@@ -3,6 +3,7 @@ using Npgsql;
 namespace ZesRec.Infra.Tests;
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class PostgresRoleTests(PostgresFixture postgres)
 {
     [Fact]

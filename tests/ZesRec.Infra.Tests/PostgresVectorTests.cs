@@ -4,6 +4,7 @@ using Pgvector;
 namespace ZesRec.Infra.Tests;
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class PostgresVectorTests(PostgresFixture postgres)
 {
     [Fact]

@@ -3,6 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace ZesRec.Infra.Tests;
 
 /// <summary>The alert rules of infra/prometheus/alerts.yml, checked and unit-tested by Debian's promtool.</summary>
+[Trait("Tier", "Integration")]
 public sealed class PrometheusRulesTests
 {
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "infra", "prometheus");

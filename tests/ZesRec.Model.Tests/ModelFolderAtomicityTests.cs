@@ -6,6 +6,7 @@ namespace ZesRec.Model.Tests;
 /// <c>zesrec train --out</c> over an existing model folder: a run that is refused or fails leaves the folder as it
 /// was, and a run that succeeds replaces weights and card together.
 /// </summary>
+[Trait("Tier", "Integration")]
 public sealed class ModelFolderAtomicityTests : IDisposable
 {
     private readonly TempFolder _temp = new();

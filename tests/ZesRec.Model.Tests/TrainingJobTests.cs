@@ -4,6 +4,7 @@ using ZesRec.Model.Training;
 
 namespace ZesRec.Model.Tests;
 
+[Trait("Tier", "Integration")]
 public sealed class TrainingJobTests
 {
     public static TheoryData<string> Variants => new() { "gru4rec", "tcn", "hrnn" };
@@ -108,8 +109,8 @@ public sealed class TrainingJobTests
     {
         var dir = TempDir();
         new EventLogDataset("broken", "test", [new ItemCreated(1, "a", "Lab beaker", null)], [new InteractionOccurred(1, "u1", "a", null, 1)]).Save(dir);
-        File.WriteAllLines(Path.Combine(dir, EventLogDataset.ItemsFile), items.Select(i => EventJson.Serialize(i)));
-        File.WriteAllLines(Path.Combine(dir, EventLogDataset.InteractionsFile), interactions.Select(i => EventJson.Serialize(i)));
+        File.WriteAllLines(Path.Combine(dir, EventLogDataset.ItemsFile), items.Select(i => EventJson.SerializeText(i)));
+        File.WriteAllLines(Path.Combine(dir, EventLogDataset.InteractionsFile), interactions.Select(i => EventJson.SerializeText(i)));
         return dir;
     }
 }

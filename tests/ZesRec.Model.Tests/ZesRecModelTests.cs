@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace ZesRec.Model.Tests;
 
+[Trait("Tier", "Integration")]
 public sealed class ZesRecModelTests
 {
     public static TheoryData<UserEncoderVariant> Variants => new() { UserEncoderVariant.Gru4Rec, UserEncoderVariant.Tcn, UserEncoderVariant.Hrnn };

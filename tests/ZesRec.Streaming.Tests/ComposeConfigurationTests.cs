@@ -13,6 +13,7 @@ namespace ZesRec.Streaming.Tests;
 /// docker-compose.yml cannot run here (no Docker engine), so its zesrec service's environment is loaded through the
 /// real configuration loader (`zesrec serve --print-config`, the CLI build) and checked against the other services.
 /// </summary>
+[Trait("Tier", "Integration")]
 public sealed partial class ComposeConfigurationTests
 {
     private static readonly YamlMappingNode Services = LoadServices();

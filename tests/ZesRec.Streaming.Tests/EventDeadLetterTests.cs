@@ -1,6 +1,5 @@
 using System.Text;
-using ZesRec.Streaming.Events;
-using EventJson = ZesRec.Streaming.Events.EventJson;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Tests;
 

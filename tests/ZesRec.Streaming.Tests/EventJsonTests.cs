@@ -1,7 +1,5 @@
 using System.Text;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -42,7 +40,7 @@ public sealed class EventJsonTests
         var streaming = Encoding.UTF8.GetString(EventJson.Serialize(item));
 
         // Then: byte for byte a line of items.jsonl
-        Assert.Equal(ZesRec.Data.Events.EventJson.Serialize(item), streaming);
+        Assert.Equal(EventJson.SerializeText(item), streaming);
         Assert.Equal("""{"version":1,"itemId":"B01","text":"Café","createdAt":"2024-06-01T12:00:00.25Z"}""", streaming);
     }
 

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 

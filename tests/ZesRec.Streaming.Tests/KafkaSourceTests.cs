@@ -11,6 +11,7 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(KafkaCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class KafkaSourceTests(KafkaService kafka) : IAsyncLifetime
 {
     private const int PerPartition = 200;

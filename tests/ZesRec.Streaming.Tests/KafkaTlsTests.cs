@@ -10,6 +10,7 @@ namespace ZesRec.Streaming.Tests;
 /// test; `zesrec serve`, a producer and a consumer reach it only through librdkafka properties (Kafka:Client).
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int Interactions = 300;

@@ -6,6 +6,7 @@ namespace ZesRec.Streaming.Tests;
 
 /// <summary>The database password from a PostgreSQL password file (Passfile=), as docs/streaming.md tells operators.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class PostgresPassfileTests(PostgresService postgres)
 {
     [Fact]

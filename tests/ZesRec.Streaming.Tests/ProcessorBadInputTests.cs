@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Tests.Fixtures;
 using Xunit.Abstractions;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -15,6 +13,7 @@ namespace ZesRec.Streaming.Tests;
 /// they give without the bad ones.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorBadInputTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int BadItems = 500;

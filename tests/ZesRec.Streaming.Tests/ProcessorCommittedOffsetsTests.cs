@@ -11,6 +11,7 @@ namespace ZesRec.Streaming.Tests;
 /// tools (kafka-consumer-groups, exporters) see the processor's progress.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorCommittedOffsetsTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);

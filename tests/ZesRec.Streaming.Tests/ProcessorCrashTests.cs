@@ -4,7 +4,6 @@ using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Tests.Fixtures;
 using Xunit.Abstractions;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -13,6 +12,7 @@ namespace ZesRec.Streaming.Tests;
 /// exactly where an uninterrupted run ends: every interaction applied once, every recommendation published.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int Interactions = 20_000;

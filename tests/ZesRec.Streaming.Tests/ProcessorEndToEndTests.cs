@@ -2,11 +2,12 @@ using Npgsql;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Tests.Fixtures;
-using EventJson = ZesRec.Streaming.Events.EventJson;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Tests;
 
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorEndToEndTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

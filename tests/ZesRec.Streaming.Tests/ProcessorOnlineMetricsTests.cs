@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorOnlineMetricsTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Npgsql;
 using ZesRec.Data.Import;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Storage;
@@ -19,6 +19,7 @@ namespace ZesRec.Streaming.Tests;
 /// and a development broker of this test's own; the shared services only hold the uninterrupted reference run.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorOutageTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int Interactions = 7_000;

@@ -13,6 +13,7 @@ namespace ZesRec.Streaming.Tests;
 /// drains once the offered rate drops, and every interaction is applied and answered.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorOverloadTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     // Small batches make the processor slow enough (a few hundred interactions/s) that two minutes of twice its
@@ -61,7 +62,7 @@ public sealed class ProcessorOverloadTests(KafkaService kafka, PostgresService p
             var due = (long)(offered * clock.Elapsed.TotalSeconds) + burst.Count - published;
             foreach (var e in Take(stream, (int)Math.Max(0, due)))
             {
-                sends.Add(producer.ProduceAsync(topics.Interactions, e.UserId, ZesRec.Streaming.Events.EventJson.Serialize(e)));
+                sends.Add(producer.ProduceAsync(topics.Interactions, e.UserId, EventJson.Serialize(e)));
                 published++;
             }
 

@@ -2,12 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Tests.Fixtures;
 using Xunit.Abstractions;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -16,6 +14,7 @@ namespace ZesRec.Streaming.Tests;
 /// its own reason while the events around it are applied, and the processor must stay ready.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

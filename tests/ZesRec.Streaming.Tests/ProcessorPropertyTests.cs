@@ -3,12 +3,10 @@ using System.Net;
 using Confluent.Kafka;
 using CsCheck;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Tests.Fixtures;
 using Xunit.Abstractions;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -19,6 +17,7 @@ namespace ZesRec.Streaming.Tests;
 /// printed; ZESREC_PROPERTY_SEED=SEED reruns the same events.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorPropertyTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     /// <summary>Sized to keep the test within about a minute and a half on two cores.</summary>

@@ -12,6 +12,7 @@ namespace ZesRec.Streaming.Tests;
 /// that of a single processor.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ProcessorScaleOutTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private const int Interactions = 12_000;

@@ -14,6 +14,7 @@ namespace ZesRec.Streaming.Tests;
 /// alert rules evaluate without error against the live series.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed partial class PrometheusScrapeTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);

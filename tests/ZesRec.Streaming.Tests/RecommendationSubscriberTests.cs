@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using RecommendationSubscriber;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Tests.Fixtures;
 
@@ -11,6 +11,7 @@ namespace ZesRec.Streaming.Tests;
 /// the repeats at-least-once delivery makes and a second model version of an upgrade mixed in.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class RecommendationSubscriberTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);

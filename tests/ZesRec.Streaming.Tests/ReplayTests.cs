@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using ZesRec.Data;
 using ZesRec.Data.Events;
 using ZesRec.Data.Import;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Replay;
 using ZesRec.Streaming.Tests.Fixtures;
@@ -10,6 +9,7 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(KafkaCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ReplayTests(KafkaService kafka) : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("zesrec-replay-").FullName;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Tests;
 

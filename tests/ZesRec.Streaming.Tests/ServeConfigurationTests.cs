@@ -9,6 +9,7 @@ namespace ZesRec.Streaming.Tests;
 /// its streams start; it never serves with a wrong schema or topic, nor retries forever.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class ServeConfigurationTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

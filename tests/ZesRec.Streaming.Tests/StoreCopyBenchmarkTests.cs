@@ -11,6 +11,7 @@ namespace ZesRec.Streaming.Tests;
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [Trait("Category", "Benchmark")]
+[Trait("Tier", "Integration")]
 public sealed class StoreCopyBenchmarkTests(PostgresService postgres, ITestOutputHelper output)
 {
     private const int Items = 30_000;

@@ -4,6 +4,7 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class StoreItemTests(PostgresService postgres)
 {
     private const int Dimension = 32;

@@ -5,6 +5,7 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 [Collection(PostgresCollection.Name)]
+[Trait("Tier", "Integration")]
 public sealed class StoreStateTests(PostgresService postgres)
 {
     private const string Topic = "zesrec.interactions";

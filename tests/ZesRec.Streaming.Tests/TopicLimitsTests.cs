@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Kafka;
 
 namespace ZesRec.Streaming.Tests;

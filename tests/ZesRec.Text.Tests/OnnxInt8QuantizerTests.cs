@@ -3,6 +3,7 @@ using ZesRec.Tests.Shared;
 
 namespace ZesRec.Text.Tests;
 
+[Trait("Tier", "Integration")]
 public sealed class OnnxInt8QuantizerTests(MiniLmFixture model) : IClassFixture<MiniLmFixture>
 {
     [Fact]

@@ -2,7 +2,7 @@ using System.Globalization;
 using ZesRec.Data;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
-using EventJson = ZesRec.Streaming.Events.EventJson;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Cli.Commands;
 
@@ -44,13 +44,13 @@ internal static class DemoReport
     }
 
     /// <summary>The last recommendation of each of <paramref name="users"/> on the recommendations topic, read to its end.</summary>
-    private static Dictionary<string, Streaming.Events.RecommendationPublished> LatestRecommendations(KafkaOptions kafka, HashSet<string> users)
+    private static Dictionary<string, RecommendationPublished> LatestRecommendations(KafkaOptions kafka, HashSet<string> users)
     {
         var config = kafka.ToSettings().WithGroupId("zesrec-demo-samples-" + Guid.NewGuid().ToString("N")).ToConsumerConfig();
         config.EnablePartitionEof = true;
         using var consumer = new Confluent.Kafka.ConsumerBuilder<string?, byte[]>(config).SetLogHandler(KafkaLog.Handle).Build();
         consumer.Subscribe(kafka.RecommendationsTopic);
-        var latest = new Dictionary<string, Streaming.Events.RecommendationPublished>(StringComparer.Ordinal);
+        var latest = new Dictionary<string, RecommendationPublished>(StringComparer.Ordinal);
         var finished = new HashSet<int>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && (finished.Count == 0 || finished.Count < consumer.Assignment.Count))

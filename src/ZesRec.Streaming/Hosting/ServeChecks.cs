@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Npgsql;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Hosting;
 

@@ -22,12 +22,11 @@ public sealed class KafkaProducer : IDisposable
         string topic,
         string? key,
         byte[] value,
-        Headers? headers = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(value);
-        return _producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = key, Value = value, Headers = headers }, cancellationToken);
+        return _producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = key, Value = value }, cancellationToken);
     }
 
     /// <summary>Waits for outstanding deliveries; returns how many are still in flight.</summary>

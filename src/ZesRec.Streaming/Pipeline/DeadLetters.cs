@@ -1,8 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 using ZesRec.Streaming.Observability;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Pipeline;
 

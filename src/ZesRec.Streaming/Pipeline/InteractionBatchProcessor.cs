@@ -1,10 +1,8 @@
 using Confluent.Kafka;
 using Prometheus;
 using ZesRec.Data.Events;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Serving;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Pipeline;
 

@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using Prometheus;
 using ZesRec.Data.Events;
 using ZesRec.Model;
-using ZesRec.Streaming.Events;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Serving;
 using ZesRec.Streaming.Storage;

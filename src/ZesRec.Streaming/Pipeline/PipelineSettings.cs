@@ -22,5 +22,5 @@ public sealed record PipelineSettings(
     /// The largest message the processor may publish (key and value): the smaller of the producer's
     /// message.max.bytes and the output topics' max.message.bytes. Dead letters are cut to fit it.
     /// </summary>
-    public int MaxMessageBytes { get; init; } = ZesRec.Streaming.Events.DeadLetter.MaxMessageBytes;
+    public int MaxMessageBytes { get; init; } = ZesRec.Data.Events.DeadLetter.MaxMessageBytes;
 }

@@ -20,10 +20,6 @@ public sealed class PoisonGuard
     private readonly ConcurrentDictionary<(string Topic, int Partition, long Offset), int> suspects = new();
     private readonly ConcurrentDictionary<(string Topic, int Partition, long Offset), string> quarantined = new();
 
-    public int SuspectCount => suspects.Count;
-
-    public int QuarantinedCount => quarantined.Count;
-
     /// <summary>Why <paramref name="record"/> is to be dead-lettered without being applied; null when it is not quarantined.</summary>
     public string? Quarantined(ConsumeResult<string?, byte[]> record) =>
         quarantined.IsEmpty ? null : quarantined.GetValueOrDefault(Coordinates(record));
@@ -85,7 +81,7 @@ public sealed class PoisonGuard
     /// </summary>
     public string? OnFailure(Exception failure)
     {
-        if (Chain(failure).OfType<BatchFailedException>().FirstOrDefault() is not { } failed
+        if (ExceptionChain.Of(failure).OfType<BatchFailedException>().FirstOrDefault() is not { } failed
             || failed.Inputs.Count == 0
             || DataFailure(failed.InnerException!) is not { } why)
         {
@@ -112,7 +108,7 @@ public sealed class PoisonGuard
     /// <summary>Why the failure is tied to the data it was given; null for an unreachable or failing service.</summary>
     private static string? DataFailure(Exception failure)
     {
-        var chain = Chain(failure).ToList();
+        var chain = ExceptionChain.Of(failure).ToList();
         if (chain.OfType<PostgresException>().FirstOrDefault() is { } server)
         {
             // 22: data exception (bad value, e.g. a NUL byte); 23: integrity constraint; 54: program limit exceeded.
@@ -139,27 +135,6 @@ public sealed class PoisonGuard
 
         var cause = chain[^1];
         return $"{cause.GetType().Name}: {cause.Message}";
-    }
-
-    private static IEnumerable<Exception> Chain(Exception failure)
-    {
-        var pending = new Stack<Exception>([failure]);
-        var seen = 0;
-        while (pending.TryPop(out var e) && seen++ < 32)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (e.InnerException is { } inner)
-            {
-                pending.Push(inner);
-            }
-        }
     }
 
     private static (string Topic, int Partition, long Offset) Coordinates(ConsumeResult<string?, byte[]> record) =>

@@ -24,6 +24,26 @@ public static class ProcessorGraph
         Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, Task<T>> first, Func<T, Task<BatchOutcome>> second) =>
         Flow.Create<IReadOnlyList<ConsumeResult<string?, byte[]>>>().SelectAsync(1, first).SelectAsync(1, second);
 
+    /// <summary>
+    /// Micro-batches by size and time. Records that failed in a batch before are applied one per batch, to find the
+    /// one at fault. With <paramref name="tick"/>, an empty batch every tick lets waiting interactions time out even
+    /// when no new record arrives; the flow still completes with its upstream.
+    /// </summary>
+    public static Flow<ConsumeResult<string?, byte[]>, IReadOnlyList<ConsumeResult<string?, byte[]>>, NotUsed> Batches(
+        int batchSize, TimeSpan batchWindow, PoisonGuard guard, TimeSpan? tick = null)
+    {
+        var batches = Flow.Create<ConsumeResult<string?, byte[]>>()
+            .GroupedWithin(batchSize, batchWindow)
+            .SelectMany(b => guard.Split([.. b]));
+        if (tick is not { } every)
+        {
+            return batches;
+        }
+
+        var ticks = Source.Tick(every, every, (IReadOnlyList<ConsumeResult<string?, byte[]>>)[]).MapMaterializedValue(_ => NotUsed.Instance);
+        return batches.Merge(ticks, eagerComplete: true);
+    }
+
     public static IRunnableGraph<(KafkaConsumerControl, Task<Done>)> Build(
         Source<ConsumeResult<string?, byte[]>, KafkaConsumerControl> source,
         string stream,
@@ -35,19 +55,10 @@ public static class ProcessorGraph
         PoisonGuard guard,
         TimeSpan? tick = null)
     {
-        // Records that failed in a batch before are applied one per batch, to find the one at fault.
         var mirror = new OffsetMirror();
         var batches = source
             .MapMaterializedValue(mirror.Attach)
-            .GroupedWithin(batchSize, batchWindow)
-            .SelectMany(b => guard.Split([.. b]));
-        if (tick is { } every)
-        {
-            // Lets waiting interactions time out even when no new record arrives; the stream ends with its source.
-            var ticks = Source.Tick(every, every, (IReadOnlyList<ConsumeResult<string?, byte[]>>)[]).MapMaterializedValue(_ => NotUsed.Instance);
-            batches = batches.Via(Flow.Create<IReadOnlyList<ConsumeResult<string?, byte[]>>>().Merge(ticks, eagerComplete: true));
-        }
-
+            .Via(Batches(batchSize, batchWindow, guard, tick));
         return batches
             .Select(b =>
             {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ZesRec.Data;
 using ZesRec.Data.Events;
 using ZesRec.Streaming.Kafka;
-using StreamJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Replay;
 
@@ -69,7 +68,7 @@ public sealed class DatasetReplayer
                 cut++;
             }
 
-            await SendAsync(window, _options.ItemsTopic, item.ItemId, StreamJson.Serialize(item), cancellationToken);
+            await SendAsync(window, _options.ItemsTopic, item.ItemId, EventJson.Serialize(item), cancellationToken);
             if ((i + 1) % ProgressEvery == 0)
             {
                 progress?.Report(new ReplayProgress(ReplayPhase.Items, i + 1, items.Count, clock.Elapsed));
@@ -113,7 +112,7 @@ public sealed class DatasetReplayer
                 await bucket.TakeAsync(Math.Min(batch, count - i), cancellationToken);
             }
 
-            await SendAsync(window, _options.InteractionsTopic, interaction.UserId, StreamJson.Serialize(interaction), cancellationToken);
+            await SendAsync(window, _options.InteractionsTopic, interaction.UserId, EventJson.Serialize(interaction), cancellationToken);
             if ((i + 1) % ProgressEvery == 0)
             {
                 progress?.Report(new ReplayProgress(ReplayPhase.Interactions, i + 1, count, clock.Elapsed));

@@ -1,4 +1,4 @@
-using ZesRec.Streaming.Events;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Replay;
 

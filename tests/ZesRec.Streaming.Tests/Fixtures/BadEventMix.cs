@@ -1,6 +1,5 @@
 using System.Text;
 using ZesRec.Data.Events;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 

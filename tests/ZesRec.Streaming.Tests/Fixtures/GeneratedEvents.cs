@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 using ZesRec.Data.Events;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using ZesRec.Data.Events;
 using ZesRec.Streaming.Kafka;
-using EventJson = ZesRec.Streaming.Events.EventJson;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 

@@ -5,7 +5,7 @@ using ZesRec.Model;
 using ZesRec.Model.Training;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
-using EventJson = ZesRec.Streaming.Events.EventJson;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using EventJson = ZesRec.Streaming.Events.EventJson;
+using ZesRec.Data.Events;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>
 /// A message the processor could not use, with the reason, so it can be fixed and replayed. The payload is kept

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>Either the event or why it was rejected. A struct: the parser runs on every message.</summary>
 public readonly record struct ParseResult<T>

@@ -1,7 +1,7 @@
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>How values from a message are quoted in a reason sentence.</summary>
-internal static class EventText
+public static class EventText
 {
     private const int MaxShownLength = 64;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>
 /// Reads one event object with <see cref="Utf8JsonReader"/> and remembers the first problem in document order.
@@ -49,7 +49,30 @@ internal ref struct EventReader
         return _reader.TokenType == JsonTokenType.PropertyName;
     }
 
-    public readonly bool Is(ReadOnlySpan<byte> name) => _reader.ValueTextEquals(name);
+    /// <summary>The index of the current property in <paramref name="fields"/>; -1 when the event has no such field.</summary>
+    public readonly int FieldIndex(IReadOnlyList<EventField> fields)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (_reader.ValueTextEquals(fields[i].Utf8Name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Reads the current property's value as its field's kind; null (with the problem noted) when it is wrong.</summary>
+    public object? Value(EventField field) => field.Kind switch
+    {
+        FieldKind.Version => Version(),
+        FieldKind.Id => Id(field.Name),
+        FieldKind.Text => Text(field.Name),
+        FieldKind.Timestamp => Timestamp(field.Name),
+        FieldKind.Position => Position(field.Name),
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field.Kind, "unknown field kind"),
+    };
 
     /// <summary>Throws <see cref="JsonException"/> when anything but whitespace follows the object.</summary>
     public void End() => _reader.Read();

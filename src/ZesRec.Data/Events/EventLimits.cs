@@ -1,4 +1,4 @@
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>
 /// What <see cref="EventParser"/> accepts. The defaults are the limits written in schemas/events/*.v1.json;

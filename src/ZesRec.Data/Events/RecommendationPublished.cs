@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>A user's top items, computed right after one of their interactions (the source message) was processed.</summary>
 public sealed record RecommendationPublished(

@@ -1,4 +1,4 @@
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>
 /// Why a message went to the dead-letter topic. The values are a Prometheus label and a field of

@@ -1,4 +1,4 @@
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 /// <summary>
 /// The shape JSON Schema's "date-time" format requires (RFC 3339): a full date, a time with seconds and an

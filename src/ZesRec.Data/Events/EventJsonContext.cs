@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using ZesRec.Data.Events;
 
-namespace ZesRec.Streaming.Events;
+namespace ZesRec.Data.Events;
 
 // Source-generated metadata: no reflection on the per-message path.
 [JsonSerializable(typeof(ItemCreated))]
