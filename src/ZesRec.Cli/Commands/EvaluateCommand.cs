@@ -64,11 +64,17 @@ public sealed class EvaluateCommand : ICommand
         var verb = Array.IndexOf(raw, Name);
         var commandLine = "zesrec evaluate " + string.Join(' ', raw.Skip(verb >= 0 ? verb + 1 : 1));
 
-        // A bar inside the epochs on a terminal only: a redirected log gets the epoch lines and no bar lines.
+        Run(options, commandLine);
+        return Task.FromResult(0);
+    }
+
+    // A bar inside the epochs on a terminal only: a redirected log gets the epoch lines and no bar lines.
+    private static void Run(EvaluationOptions options, string commandLine)
+    {
         if (Console.IsErrorRedirected)
         {
             EvaluationJob.Run(options, Console.Out, commandLine);
-            return Task.FromResult(0);
+            return;
         }
 
         var bar = new ProgressBar("oracle");
@@ -76,7 +82,6 @@ public sealed class EvaluateCommand : ICommand
             (double)p.Training.Batch / p.Training.Batches,
             string.Create(CultureInfo.InvariantCulture, $"{p.Oracle} seed {p.Seed} epoch {p.Training.Epoch}/{p.Training.MaxEpochs} batch {p.Training.Batch}/{p.Training.Batches} loss {p.Training.RunningLoss:F4} {p.Training.Elapsed.TotalSeconds:F0} s")));
         EvaluationJob.Run(options, new BarAwareWriter(bar, Console.Out), commandLine, progress);
-        return Task.FromResult(0);
     }
 
     private static IReadOnlyDictionary<string, (int Dim, double LearningRate)> ParseOracleSettings(string? value)

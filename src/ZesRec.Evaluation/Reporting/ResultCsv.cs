@@ -72,39 +72,41 @@ public static class ResultCsv
 
         for (var i = 1; i < lines.Length; i++)
         {
-            if (lines[i].Length == 0)
+            if (lines[i].Length == 0 || Parse(path, i, lines[i]) is not { } line)
             {
                 continue;
             }
 
-            var f = CsvLine.Split(lines[i]);
-            if (f is not { Count: 9 }
-                || !long.TryParse(f[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var interactions)
-                || !int.TryParse(f[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var predictions)
-                || !double.TryParse(f[6], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-                || !double.TryParse(f[8], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                || !(MetricSet.Names.Contains(f[7], StringComparer.OrdinalIgnoreCase) || DecisionRows.Metrics.Contains(f[7], StringComparer.Ordinal)))
-            {
-                throw new InvalidDataException($"{path}:{i + 1}: not a result line (9 fields: {Header}): {lines[i]}");
-            }
-
-            if (DecisionRows.Metrics.Contains(f[7], StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            var key = (f[0], f[1], f[2], f[3], interactions, predictions, seconds);
-            if (current != key || values.ContainsKey(f[7]))
+            if (current != line.Key || values.ContainsKey(line.Metric))
             {
                 Flush(i);
-                current = key;
+                current = line.Key;
             }
 
-            values[f[7]] = value;
+            values[line.Metric] = line.Value;
         }
 
         Flush(lines.Length);
         return rows;
+    }
+
+    // One metric line as its row key, metric and value; null for a decision line.
+    private static ((string, string, string, string, long, int, double) Key, string Metric, double Value)? Parse(string path, int index, string text)
+    {
+        var f = CsvLine.Split(text);
+        if (f is not { Count: 9 }
+            || !long.TryParse(f[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var interactions)
+            || !int.TryParse(f[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var predictions)
+            || !double.TryParse(f[6], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || !double.TryParse(f[8], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !(MetricSet.Names.Contains(f[7], StringComparer.OrdinalIgnoreCase) || DecisionRows.Metrics.Contains(f[7], StringComparer.Ordinal)))
+        {
+            throw new InvalidDataException($"{path}:{index + 1}: not a result line (9 fields: {Header}): {text}");
+        }
+
+        return DecisionRows.Metrics.Contains(f[7], StringComparer.Ordinal)
+            ? null
+            : ((f[0], f[1], f[2], f[3], interactions, predictions, seconds), f[7], value);
     }
 
     /// <summary>All rows, each key once: the first file's row wins; a later one with other numbers is reported.</summary>
