@@ -53,6 +53,19 @@ public sealed class TrainCommand : ICommand
             throw new UsageException(problem);
         }
 
+        Run(options);
+        return Task.FromResult(0);
+    }
+
+    // Bars on a terminal only: a redirected log already gets a line per epoch and one for the encoded texts.
+    private static void Run(TrainingJobOptions options)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            using var trained = TrainingJob.Run(options, Console.Out).Model;
+            return;
+        }
+
         var encodingBar = new ProgressBar("encode");
         var trainingBar = new ProgressBar("train ");
         var encoding = new SynchronousProgress<(int Done, int Total)>(p =>
@@ -60,9 +73,7 @@ public sealed class TrainCommand : ICommand
         var training = new SynchronousProgress<TrainingProgress>(p => trainingBar.Update(
             (double)p.Batch / p.Batches,
             string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.MaxEpochs} batch {p.Batch}/{p.Batches} loss {p.RunningLoss:F4} {p.Interactions / Math.Max(1e-9, p.Elapsed.TotalSeconds):N0} interactions/s")));
-        var log = new BarAwareWriter(trainingBar, Console.Out);
-        using var model = TrainingJob.Run(options, log, training, encoding).Model;
-        return Task.FromResult(0);
+        using var model = TrainingJob.Run(options, new BarAwareWriter(trainingBar, Console.Out), training, encoding).Model;
     }
 
     private static ZesRecConfig Preset(string name)

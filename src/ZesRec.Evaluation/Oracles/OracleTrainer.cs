@@ -29,8 +29,8 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
     {
         var (settings, chosenBy) = SettingsFor(spec);
         var runs = new List<OracleRun>();
-        ZesRecModel? best = null;
-        ZesRecConfig? bestConfig = null;
+        Trained? best = null;
+        var chosen = -1;
         try
         {
             foreach (var (dim, lr) in settings)
@@ -40,11 +40,11 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {spec.Name} seed {seed} D={dim} lr={lr}: best epoch {result.BestEpoch}, validation loss {result.BestValidationLoss:F4}, {result.Duration.TotalSeconds:F0} s"));
                 runs.Add(new OracleRun(spec.Name, seed, chosenBy, dim, lr, result.BestEpoch, result.BestValidationLoss, result.Duration.TotalSeconds, Chosen: false));
-                if (best is null || result.BestValidationLoss < runs.Where(r => r.Chosen).Single().ValidationLoss)
+                if (best is null || result.BestValidationLoss < best.ValidationLoss)
                 {
-                    best?.Dispose();
-                    (best, bestConfig) = (model, config);
-                    runs = [.. runs.Select((r, i) => r with { Chosen = i == runs.Count - 1 })];
+                    best?.Model.Dispose();
+                    best = new Trained(model, config, result.BestValidationLoss, result.Duration.TotalSeconds, []);
+                    chosen = runs.Count - 1;
                 }
                 else
                 {
@@ -54,12 +54,11 @@ public sealed class OracleTrainer(ZesRecConfig baseConfig, bool grid, TextWriter
         }
         catch
         {
-            best?.Dispose();
+            best?.Model.Dispose();
             throw;
         }
 
-        var chosen = runs.Single(r => r.Chosen);
-        return new Trained(best!, bestConfig!, chosen.ValidationLoss, chosen.Seconds, runs);
+        return best! with { Runs = [.. runs.Select((r, i) => r with { Chosen = i == chosen })] };
     }
 
     private (ZesRecModel Model, TrainingResult Result) TrainOne(OracleSpec spec, ZesRecConfig config, Tensor features, IReadOnlyList<UserSequence> train, IReadOnlyList<UserSequence> validation)

@@ -7,7 +7,20 @@ internal static class OptionGuards
 {
     public static IReadOnlyList<BaselineDefinition> Check(EvaluationOptions options)
     {
-        var unknown = options.Baselines.Where(b => !BaselineRegistry.TryParse(b, out _)).ToList();
+        var baselines = new List<BaselineDefinition>();
+        var unknown = new List<string>();
+        foreach (var name in options.Baselines)
+        {
+            if (BaselineRegistry.TryParse(name, out var baseline))
+            {
+                baselines.Add(baseline);
+            }
+            else
+            {
+                unknown.Add(name);
+            }
+        }
+
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"unknown baseline(s) {string.Join(", ", unknown)}; known: {BaselineRegistry.NameList}");
@@ -23,7 +36,7 @@ internal static class OptionGuards
             throw new ArgumentException($"first seed must be 0 or more, was {options.FirstSeed}");
         }
 
-        return [.. options.Baselines.Select(b => BaselineRegistry.TryParse(b, out var d) ? d : null!)];
+        return baselines;
     }
 
     /// <summary>
