@@ -118,7 +118,7 @@ for r in "${rows[@]}"; do
     fi
     python3 - "$out/results.csv" "$r" "$src → $tgt" <<'PY'
 import csv, statistics, sys
-rows = [x for x in csv.DictReader(open(sys.argv[1])) if x["protocol"] == "last-item" and x["metric"] == "ndcg@20" and x["experiment"] == "main"]
+rows = [x for x in csv.DictReader(open(sys.argv[1])) if x["protocol"] == "last-item" and x["metric"].lower() == "ndcg@20" and x["experiment"] == "main"]
 by = {}
 for x in rows:
     by.setdefault(x["method"], []).append(float(x["value"]))

@@ -1,3 +1,5 @@
+using ZesRec.Evaluation.Baselines;
+
 namespace ZesRec.Evaluation;
 
 /// <summary>What <c>zesrec evaluate</c> needs; see docs/evaluation.md for the protocol.</summary>
@@ -13,8 +15,8 @@ public sealed record EvaluationOptions
 
     public required string OutDir { get; init; }
 
-    /// <summary>random, pop, embknn, gru4rec, tcn, hrnn, gru4rec-meta, tcn-meta, hrnn-meta.</summary>
-    public IReadOnlyList<string> Baselines { get; init; } = ["random", "pop", "embknn"];
+    /// <summary>Names in <see cref="BaselineRegistry"/>.</summary>
+    public IReadOnlyList<string> Baselines { get; init; } = BaselineRegistry.DefaultNames;
 
     /// <summary>Runs of every seeded baseline (seeds 1..N): random scores, tie-breaks, oracle initialisation.</summary>
     public int Seeds { get; init; } = 1;

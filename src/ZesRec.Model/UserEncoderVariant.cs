@@ -1,22 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace ZesRec.Model;
 
-/// <summary>The sequential model that turns a user's item vectors into a user vector.</summary>
-public enum UserEncoderVariant
+/// <summary>
+/// The name of a user encoder in <see cref="UserEncoderRegistry"/>: what <c>--variant</c>, model cards and the
+/// oracles carry. Only the registry makes one, so every value names a registered encoder.
+/// </summary>
+[JsonConverter(typeof(UserEncoderVariantJsonConverter))]
+public sealed record UserEncoderVariant
 {
-    Gru4Rec,
-    Tcn,
-    Hrnn,
+    internal UserEncoderVariant(string name) => Name = name;
+
+    /// <summary>The registry name, lower case (gru4rec, tcn, hrnn).</summary>
+    public string Name { get; }
+
+    /// <summary>A registered name or alias, in any case.</summary>
+    /// <exception cref="ArgumentException">no user encoder has that name.</exception>
+    public static UserEncoderVariant Parse(string name) => UserEncoderRegistry.Parse(name).Variant;
+
+    public string ToName() => Name;
+
+    public override string ToString() => Name;
 }
 
-public static class UserEncoderVariants
+/// <summary>
+/// A card stores the variant as a string. Cards written while the variant was an enum hold "gru4Rec", "tcn" or
+/// "hrnn", which the registry reads case-insensitively, so they still load.
+/// </summary>
+internal sealed class UserEncoderVariantJsonConverter : JsonConverter<UserEncoderVariant>
 {
-    public static UserEncoderVariant Parse(string name) => name.ToLowerInvariant() switch
+    public override UserEncoderVariant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        "gru4rec" or "gru" => UserEncoderVariant.Gru4Rec,
-        "tcn" => UserEncoderVariant.Tcn,
-        "hrnn" => UserEncoderVariant.Hrnn,
-        _ => throw new ArgumentException($"unknown variant '{name}': expected gru4rec, tcn or hrnn"),
-    };
+        var name = reader.GetString() ?? throw new JsonException("the user encoder variant is null");
+        return UserEncoderRegistry.TryParse(name, out var definition)
+            ? definition.Variant
+            : throw new JsonException($"unknown user encoder variant '{name}': this build knows {UserEncoderRegistry.NameList}");
+    }
 
-    public static string ToName(this UserEncoderVariant variant) => variant.ToString().ToLowerInvariant();
+    public override void Write(Utf8JsonWriter writer, UserEncoderVariant value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.Name);
 }

@@ -7,7 +7,7 @@ namespace ZesRec.Model;
 /// </summary>
 public sealed record ZesRecConfig
 {
-    public UserEncoderVariant Variant { get; init; } = UserEncoderVariant.Gru4Rec;
+    public UserEncoderVariant Variant { get; init; } = Users.Gru4RecVariant.Definition.Variant;
 
     /// <summary>Dimension D of item and user vectors.</summary>
     public int Dim { get; init; } = 300;
@@ -37,14 +37,14 @@ public sealed record ZesRecConfig
     public int MaxLength { get; init; } = 50;
 
     /// <summary>HRNN: a gap longer than this starts a new session. Order-only data has position gaps of 1.</summary>
-    public long SessionGap { get; init; } = 86_400;
+    public long SessionGap { get; init; } = Users.HrnnVariant.DefaultSessionGap;
 
     /// <summary>0: softmax over every source item (the paper). Otherwise the number of sampled negatives.</summary>
     public int SampledNegatives { get; init; }
 
-    public int TcnKernel { get; init; } = 3;
+    public int TcnKernel { get; init; } = Users.TcnVariant.DefaultKernel;
 
-    public IReadOnlyList<int> TcnDilations { get; init; } = [1, 2, 4];
+    public IReadOnlyList<int> TcnDilations { get; init; } = Users.TcnVariant.DefaultDilations;
 
     /// <summary>L2-normalise each text embedding before the item layer.</summary>
     public bool NormalizeText { get; init; }

@@ -28,13 +28,7 @@ public sealed class ZesRecModel : nn.Module
         itemLayer = nn.Linear(textDim, config.Dim);
         dummy = new Parameter(randn(config.Dim) * 0.01f);
         offsets = new Parameter(zeros(Math.Max(sourceItems, 1), config.Dim));
-        users = config.Variant switch
-        {
-            UserEncoderVariant.Gru4Rec => new Gru4RecEncoder(config.Dim),
-            UserEncoderVariant.Tcn => new TcnEncoder(config.Dim, config.TcnKernel, config.TcnDilations),
-            UserEncoderVariant.Hrnn => new HrnnEncoder(config.Dim, config.SessionGap),
-            _ => throw new ArgumentOutOfRangeException(nameof(config)),
-        };
+        users = UserEncoderRegistry.Get(config.Variant).Create(config);
         userHead = config.UserHead ? nn.Linear(config.Dim, config.Dim) : null;
         RegisterComponents();
     }

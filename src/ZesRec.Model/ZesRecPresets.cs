@@ -4,7 +4,7 @@ namespace ZesRec.Model;
 public static class ZesRecPresets
 {
     /// <summary>The paper's configuration exactly: inner product of raw item-layer outputs and the encoder's state.</summary>
-    public static ZesRecConfig Paper { get; } = new() { Variant = UserEncoderVariant.Tcn };
+    public static ZesRecConfig Paper { get; } = new() { Variant = Users.TcnVariant.Definition.Variant };
 
     /// <summary>
     /// The default: the best zero-shot configuration measured (docs/results.md). The skip connection from the last
@@ -14,9 +14,12 @@ public static class ZesRecPresets
     /// its training repeats exactly, while TCN's training is not repeatable on some CPUs (a NaN loss in some runs;
     /// ZesRecModelTests.Training_of_tcn_should_repeat_exactly).
     /// </summary>
-    public static ZesRecConfig Transfer { get; } = new() { Variant = UserEncoderVariant.Hrnn, SkipLastItem = true };
+    public static ZesRecConfig Transfer { get; } = new() { Variant = Users.HrnnVariant.Definition.Variant, SkipLastItem = true };
 
-    public static IReadOnlyList<string> Names { get; } = ["transfer", "paper"];
+    /// <summary>The preset of <c>zesrec train</c> when none is named.</summary>
+    public const string DefaultName = "transfer";
+
+    public static IReadOnlyList<string> Names { get; } = [DefaultName, "paper"];
 
     public static ZesRecConfig Parse(string name) => name.ToLowerInvariant() switch
     {

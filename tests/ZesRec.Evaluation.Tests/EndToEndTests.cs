@@ -1,7 +1,3 @@
-using ZesRec.Data.Import;
-using ZesRec.Model;
-using ZesRec.Model.Training;
-
 namespace ZesRec.Evaluation.Tests;
 
 /// <summary>The whole evaluate job on the tiny Scientific → Office fixtures: real text encoder, real training.</summary>
@@ -34,8 +30,8 @@ public sealed class EndToEndTests : IDisposable
         // When
         var result = EvaluationJob.Run(options, TextWriter.Null, "test");
 
-        // Then: 3 protocols x (1 ZESRec + 2 seeds x 5 baselines) main rows, 2 sizes x 2 seeds x 2 oracles incremental rows
-        Assert.Equal(3 * (1 + (2 * 5)), result.Rows.Count(r => r.Experiment == "main"));
+        // Then: 4 protocols x (1 ZESRec + 2 seeds x 5 baselines) main rows, 2 sizes x 2 seeds x 2 oracles incremental rows
+        Assert.Equal(4 * (1 + (2 * 5)), result.Rows.Count(r => r.Experiment == "main"));
         Assert.Equal(2 * 2 * 2, result.Rows.Count(r => r.Experiment == "incremental"));
         Assert.All(result.Rows, r => Assert.InRange(r.Metrics.Ndcg20, 0, 1));
         var lastItem = result.Rows.First(r => r.Protocol == "last-item");
@@ -52,7 +48,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("GRU4Rec-Meta", report, StringComparison.Ordinal);
         Assert.Contains("Case study", report, StringComparison.Ordinal);
         var csv = File.ReadAllLines(temp["out/results.csv"]);
-        Assert.Equal(1 + (result.Rows.Count * 5), csv.Length);
+        Assert.Equal(1 + (result.Rows.Count * 5) + (result.OracleRuns.Count * 5) + 3, csv.Length);
     }
 
     [Fact]
@@ -72,24 +68,5 @@ public sealed class EndToEndTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private (string Source, string Target, string Model) Prepare()
-    {
-        var source = temp["scientific-tiny"];
-        var target = temp["office-tiny"];
-        DatasetImporters.ImportTo("tsv", RepoPaths.SharedData("tiny/amazon_scientific_tiny"), source, "scientific-tiny");
-        DatasetImporters.ImportTo("tsv", RepoPaths.SharedData("tiny/amazon_office_tiny"), target, "office-tiny");
-        var model = temp["model"];
-        var (trained, _) = TrainingJob.Run(
-            new TrainingJobOptions
-            {
-                SourceDir = source,
-                OutDir = model,
-                Config = new ZesRecConfig { Dim = 32, MaxEpochs = 2 },
-                CacheDir = temp["cache"],
-                Device = "cpu",
-            },
-            TextWriter.Null);
-        trained.Dispose();
-        return (source, target, model);
-    }
+    private (string Source, string Target, string Model) Prepare() => TinyTransfer.Prepare(temp);
 }

@@ -14,7 +14,7 @@ public sealed class SessionGapsTests
         var log = new StringWriter();
 
         // When the job adapts the configuration to the source
-        var config = SessionGaps.Adapt(new ZesRecConfig { Variant = UserEncoderVariant.Hrnn }, source, log);
+        var config = SessionGaps.Adapt(new ZesRecConfig { Variant = UserEncoderVariant.Parse("hrnn") }, source, log);
 
         // Then sessions never close, and the log says why
         Assert.Equal(SessionGaps.Never, config.SessionGap);
@@ -22,14 +22,14 @@ public sealed class SessionGapsTests
     }
 
     [Theory]
-    [InlineData(UserEncoderVariant.Hrnn, true)]
-    [InlineData(UserEncoderVariant.Gru4Rec, false)]
-    [InlineData(UserEncoderVariant.Tcn, false)]
-    public void Configuration_should_stay_as_given_when_the_source_has_times_or_the_variant_has_no_sessions(UserEncoderVariant variant, bool timed)
+    [InlineData("hrnn", true)]
+    [InlineData("gru4rec", false)]
+    [InlineData("tcn", false)]
+    public void Configuration_should_stay_as_given_when_the_source_has_times_or_the_variant_has_no_sessions(string variant, bool timed)
     {
         // Given
         var source = Dataset(timed);
-        var given = new ZesRecConfig { Variant = variant, SessionGap = 3_600 };
+        var given = new ZesRecConfig { Variant = UserEncoderVariant.Parse(variant), SessionGap = 3_600 };
         var log = new StringWriter();
 
         // When

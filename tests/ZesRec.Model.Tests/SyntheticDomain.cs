@@ -41,9 +41,9 @@ internal static class SyntheticDomain
         return result;
     }
 
-    public static ZesRecConfig Config(UserEncoderVariant variant) => new()
+    public static ZesRecConfig Config(string variant) => new()
     {
-        Variant = variant,
+        Variant = UserEncoderVariant.Parse(variant),
         Dim = 24,
         MaxEpochs = 1,
         BatchSize = 32,

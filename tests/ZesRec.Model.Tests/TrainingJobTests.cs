@@ -27,7 +27,7 @@ public sealed class TrainingJobTests
         Assert.Equal("all-MiniLM-L6-v2/mean", card.TextEncoder);
         Assert.Equal(717, card.SourceItems);
         var (loaded, loadedCard) = ModelCheckpoint.Load(output);
-        Assert.Equal(UserEncoderVariants.Parse(variant), loadedCard.Config.Variant);
+        Assert.Equal(UserEncoderVariant.Parse(variant), loadedCard.Config.Variant);
         loaded.Dispose();
     }
 
@@ -87,7 +87,7 @@ public sealed class TrainingJobTests
 
     private static ZesRecConfig SmallConfig(string variant) => new()
     {
-        Variant = UserEncoderVariants.Parse(variant),
+        Variant = UserEncoderVariant.Parse(variant),
         Dim = 64,
         BatchSize = 16,
         Seed = 1,

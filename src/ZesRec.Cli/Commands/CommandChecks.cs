@@ -42,7 +42,7 @@ internal static class CommandChecks
     {
         try
         {
-            return UserEncoderVariants.Parse(value);
+            return UserEncoderVariant.Parse(value);
         }
         catch (ArgumentException e)
         {

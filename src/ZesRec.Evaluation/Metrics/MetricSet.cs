@@ -3,7 +3,8 @@ namespace ZesRec.Evaluation.Metrics;
 /// <summary>Mean metrics over a set of predictions.</summary>
 public sealed record MetricSet(double Ndcg20, double Recall20, double Ndcg10, double Recall10, double Mrr, int Count)
 {
-    public static IReadOnlyList<string> Names { get; } = ["ndcg@20", "recall@20", "ndcg@10", "recall@10", "mrr"];
+    /// <summary>The one spelling of each metric, in the order of <see cref="Values"/>: console, report.md and results.csv all use it.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["NDCG@20", "Recall@20", "NDCG@10", "Recall@10", "MRR"];
 
     public IReadOnlyList<double> Values => [Ndcg20, Recall20, Ndcg10, Recall10, Mrr];
 

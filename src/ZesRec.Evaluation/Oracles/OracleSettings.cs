@@ -29,7 +29,7 @@ public static class OracleSettings
 
             if (!OracleSpec.TryParse(nameAndValues[0].Trim(), out var spec))
             {
-                throw new FormatException($"--oracle-settings entry '{entry}': '{nameAndValues[0]}' is no oracle (gru4rec, tcn, hrnn, or one of them with -meta)");
+                throw new FormatException($"--oracle-settings entry '{entry}': '{nameAndValues[0]}' is no oracle ({string.Join(", ", Baselines.BaselineRegistry.All.Where(b => b.Oracle is not null).Select(b => b.Name))})");
             }
 
             if (!int.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var dim) || dim < 1)

@@ -1,4 +1,5 @@
 using ZesRec.Data;
+using ZesRec.Evaluation.Baselines;
 using static TorchSharp.torch;
 
 namespace ZesRec.Evaluation.Rankers;
@@ -9,6 +10,12 @@ namespace ZesRec.Evaluation.Rankers;
 /// </summary>
 public sealed class EmbKnnRanker(Tensor textEmbeddings) : IRanker
 {
+    public static BaselineDefinition Baseline { get; } = new("embknn", "EMB-KNN", "mean text embedding of the user's items against each item's (zero-shot)")
+    {
+        Create = b => new EmbKnnRanker(b.Text),
+        IsDefault = true,
+    };
+
     public string Name => "EMB-KNN";
 
     public Tensor Scores(IReadOnlyList<UserSequence> users, bool allPositions)

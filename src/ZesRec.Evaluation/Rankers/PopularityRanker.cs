@@ -1,4 +1,5 @@
 using ZesRec.Data;
+using ZesRec.Evaluation.Baselines;
 using static TorchSharp.torch;
 
 namespace ZesRec.Evaluation.Rankers;
@@ -7,7 +8,7 @@ namespace ZesRec.Evaluation.Rankers;
 /// POP: items ranked by their interaction count in the target's training data. It needs target interactions,
 /// so in a zero-shot comparison it is an oracle.
 /// </summary>
-public sealed class PopularityRanker : IRanker
+public sealed class PopularityRanker : IRanker, IDisposable
 {
     private readonly Tensor counts;
 
@@ -26,10 +27,18 @@ public sealed class PopularityRanker : IRanker
         counts = tensor(c);
     }
 
+    public static BaselineDefinition Baseline { get; } = new("pop", "POP", "items by their count in the target's training data (an oracle)")
+    {
+        Create = b => new PopularityRanker(b.Target.ItemCount, b.Target.Train.Concat(b.Target.Validation)),
+        IsDefault = true,
+    };
+
     public IReadOnlyList<float> Counts { get; }
 
     public string Name => "POP";
 
     public Tensor Scores(IReadOnlyList<UserSequence> users, bool allPositions) =>
         counts.unsqueeze(0).expand(PredictionPoints.Of(users, allPositions).Count, -1).clone();
+
+    public void Dispose() => counts.Dispose();
 }

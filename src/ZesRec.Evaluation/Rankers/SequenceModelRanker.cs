@@ -16,11 +16,14 @@ public sealed class SequenceModelRanker : IRanker, IDisposable
     private readonly ZesRecModel model;
     private readonly Tensor itemVectors;
     private readonly Device device;
+    private readonly bool ownsModel;
 
-    public SequenceModelRanker(string name, ZesRecModel model, Tensor itemFeatures)
+    /// <param name="ownsModel">Dispose the model with the ranker; false where the model serves several rankers.</param>
+    public SequenceModelRanker(string name, ZesRecModel model, Tensor itemFeatures, bool ownsModel = true)
     {
         Name = name;
         this.model = model;
+        this.ownsModel = ownsModel;
         device = itemFeatures.device;
         model.eval();
         using var noGrad = no_grad();
@@ -66,6 +69,9 @@ public sealed class SequenceModelRanker : IRanker, IDisposable
     public void Dispose()
     {
         itemVectors.Dispose();
-        model.Dispose();
+        if (ownsModel)
+        {
+            model.Dispose();
+        }
     }
 }

@@ -1,4 +1,5 @@
 using ScottPlot;
+using ZesRec.Evaluation.Metrics;
 
 namespace ZesRec.Evaluation.Reporting;
 
@@ -19,7 +20,7 @@ public static class IncrementalPlot
             .Select(a => a with { Experiment = "incremental" }));
         var zeroShot = aggregates.Where(a => a.Experiment == "main" && a.Protocol == EvaluationProtocol.Paper.Name && a.Method.StartsWith("ZESRec", StringComparison.Ordinal)).ToList();
         Directory.CreateDirectory(dir);
-        return [.. Save(dir, "incremental-ndcg20", "NDCG@20", 0, incremental, zeroShot), .. Save(dir, "incremental-recall20", "Recall@20", 1, incremental, zeroShot)];
+        return [.. Save(dir, "incremental-ndcg20", MetricSet.Names[0], 0, incremental, zeroShot), .. Save(dir, "incremental-recall20", MetricSet.Names[1], 1, incremental, zeroShot)];
     }
 
     /// <summary>Writes <c>name.png</c> and <c>name.svg</c>; returns the two file names.</summary>

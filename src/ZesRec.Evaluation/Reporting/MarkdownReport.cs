@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using ZesRec.Evaluation.Metrics;
+using ZesRec.Evaluation.Oracles;
 
 namespace ZesRec.Evaluation.Reporting;
 
-/// <summary>The human-readable report: checks, warnings, mean ± std tables, plots and the case study.</summary>
+/// <summary>The human-readable report: checks, warnings, mean ± std tables, plots, oracle training and the case study.</summary>
 public static class MarkdownReport
 {
     public static string Render(EvaluationResult result, string commandLine)
@@ -51,6 +52,7 @@ public static class MarkdownReport
             }
         }
 
+        OracleTable(sb, result.OracleRuns);
         if (result.CaseStudy is not null)
         {
             sb.AppendLine();
@@ -62,9 +64,32 @@ public static class MarkdownReport
         return sb.ToString();
     }
 
+    // Every oracle training with its settings, so that a grid's picks can be passed to --oracle-settings.
+    private static void OracleTable(StringBuilder sb, IReadOnlyList<OracleRun> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Oracle training");
+        sb.AppendLine();
+        sb.AppendLine("Settings chosen by `grid` (lowest validation loss), `given` (--oracle-settings) or `default`; **bold** rows are the models evaluated.");
+        sb.AppendLine();
+        sb.AppendLine("| oracle | experiment | train interactions | seed | chosen by | D | lr | best epoch | validation loss | s |");
+        sb.AppendLine("|---|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var r in runs)
+        {
+            var mark = r.Chosen ? "**" : "";
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {mark}{r.Oracle}{mark} | {r.Experiment} | {r.TrainInteractions:N0} | {r.Seed} | {r.ChosenBy} | {r.Dim} | {r.LearningRate} | {r.BestEpoch} | {r.ValidationLoss:F4} | {r.Seconds:F1} |"));
+        }
+    }
+
     private static void Table(StringBuilder sb, IEnumerable<Aggregate> rows, bool includeBudget)
     {
-        sb.AppendLine((includeBudget ? "| method | train interactions " : "| method ") + "| runs | " + string.Join(" | ", MetricSet.Names.Select(n => n.ToUpperInvariant())) + " | s/run |");
+        sb.AppendLine((includeBudget ? "| method | train interactions " : "| method ") + "| runs | " + string.Join(" | ", MetricSet.Names) + " | s/run |");
         sb.AppendLine((includeBudget ? "|---|---:" : "|---") + "|---:|" + string.Concat(MetricSet.Names.Select(_ => "---:|")) + "---:|");
         foreach (var a in rows)
         {

@@ -15,7 +15,7 @@ public static class SessionGaps
 
     public static ZesRecConfig Adapt(ZesRecConfig config, EventLogDataset source, TextWriter log)
     {
-        if (config.Variant != UserEncoderVariant.Hrnn || config.SessionGap == Never || source.Interactions.Any(i => i.Timestamp is not null))
+        if (!UserEncoderRegistry.Get(config.Variant).UsesSessions || config.SessionGap == Never || source.Interactions.Any(i => i.Timestamp is not null))
         {
             return config;
         }
