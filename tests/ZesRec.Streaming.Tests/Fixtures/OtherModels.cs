@@ -19,7 +19,7 @@ public sealed class OtherModels : IAsyncLifetime
         var source = Path.Combine(Path.GetTempPath(), "zesrec-proc-src-" + Guid.NewGuid().ToString("N"));
         DatasetImporters.ImportTo("tsv", RepoPaths.SharedData("tiny/amazon_scientific_tiny"), source, "tiny-scientific");
         Train(source, RetrainedDir, new ZesRecConfig { Dim = 32, MaxEpochs = 2, BatchSize = 16, Seed = 6 });
-        Train(source, TcnDir, new ZesRecConfig { Variant = UserEncoderVariant.Tcn, Dim = 32, MaxEpochs = 2, BatchSize = 16, Seed = 5 });
+        Train(source, TcnDir, new ZesRecConfig { Variant = UserEncoderVariant.Parse("tcn"), Dim = 32, MaxEpochs = 2, BatchSize = 16, Seed = 5 });
         return Task.CompletedTask;
     }
 
