@@ -13,7 +13,7 @@ public sealed class DemoCommand : ICommand
         new("data-root", "Demo:DataRoot", "DIR", "the shared datasets; none: $ZESREC_DATA_ROOT (which ./zesrec sets), else ../shared/data"),
         new("source", "Demo:Source", "NAME", "source dataset folder under the data root, RecBole format"),
         new("target", "Demo:Target", "NAME", "target dataset folder under the data root, ReChorus format"),
-        new("variant", "Demo:Variant", "NAME", "hrnn, gru4rec or tcn, trained with zesrec train's transfer preset"),
+        new("variant", "Demo:Variant", "NAME", "tcn, hrnn or gru4rec, trained with zesrec train's transfer preset"),
         new("epochs", "Demo:Epochs", "N", "training epochs for a new model (the paper trains up to 20)"),
         new("retrain", "Demo:Retrain", null, "train even when a model for this source and variant exists"),
         new("rate", "Demo:Rate", "N", "replayed interactions per second (0: as fast as possible)"),
@@ -29,7 +29,7 @@ public sealed class DemoCommand : ICommand
         {Flags.Help(new DemoOptions(), "Demo")}
 
         'zesrec data fetch amazon2018-scientific amazon2014-office --out DIR' downloads the datasets. The variant
-        defaults to hrnn: it beats EMB-KNN both ways on Scientific/Office and trains repeatably (docs/results.md).
+        defaults to train's: tcn, the best measured zero-shot on Scientific/Office both ways (docs/results.md).
         Settings also come from appsettings.json and ZESREC_ variables (ZESREC_Demo__Epochs; docs/configuration.md).
         Kafka and PostgreSQL are the local stack's (infra/dev/stack.sh up, which the demo runs).
 
