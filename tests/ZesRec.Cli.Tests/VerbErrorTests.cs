@@ -20,7 +20,7 @@ public sealed class VerbErrorTests : IDisposable
 
     static VerbErrorTests() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Temp.Dispose();
 
-    public static TheoryData<string> Verbs => new() { "stack", "data import", "data fetch", "train", "evaluate", "plot", "serve", "replay", "demo" };
+    public static TheoryData<string> Verbs => new() { "stack", "data import", "data fetch", "train", "evaluate", "plot", "serve", "replay", "demo", "completion" };
 
     /// <summary>Each verb with its required options given, so that only the extra word or option is wrong.</summary>
     public static TheoryData<string[]> RunnableCommandLines => new()
@@ -33,6 +33,7 @@ public sealed class VerbErrorTests : IDisposable
         { ["serve", "--model", Empty] },
         { ["replay", "--dataset", Empty] },
         { ["demo", "--data-root", Empty] },
+        { ["completion", "bash"] },
     };
 
     public static TheoryData<string[], string> MissingOptions => new()
@@ -46,6 +47,7 @@ public sealed class VerbErrorTests : IDisposable
         { ["serve"], "missing required option --model" },
         { ["data", "fetch", "--out", Temp["data"]], "name at least one dataset to fetch" },
         { ["replay"], "missing required option --dataset" },
+        { ["completion"], "name the shell: zesrec completion bash" },
     };
 
     public static TheoryData<string[], string> BadValues => new()

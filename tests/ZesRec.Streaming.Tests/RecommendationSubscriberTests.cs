@@ -22,15 +22,18 @@ public sealed class RecommendationSubscriberTests(KafkaService kafka, PostgresSe
         // Given 120 recommendations published by a real processor (model m1)
         await using var schema = await postgres.CreateSchemaAsync("subscriber");
         var topics = Topics.Fresh(kafka);
+        List<byte[]> real;
         await using (var run = await RunningProcessor.StartAsync(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("subscriber"))))
         {
             using var producer = new KafkaProducer(kafka.Settings("subscriber-producer"));
             await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
             Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
             await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, harness.Target.Interactions.OrderBy(i => i.OrderKey).Take(120));
+
+            // Read while the processor runs: stopping it first would leave a slow machine's interactions unprocessed.
+            real = ProcessorHarness.ReadAll(kafka.Bootstrap, topics.Recommendations, r => r.Count >= 120, Patience).Select(r => r.Message.Value).ToList();
         }
 
-        var real = ProcessorHarness.ReadAll(kafka.Bootstrap, topics.Recommendations, r => r.Count >= 120, Patience).Select(r => r.Message.Value).ToList();
         Assert.Equal(120, real.Count);
         var m1 = EventJson.DeserializeRecommendation(real[0]).ModelVersion;
         byte[] Next(byte[] value) => EventJson.Serialize(EventJson.DeserializeRecommendation(value) with { ModelVersion = m1 + "-next" });

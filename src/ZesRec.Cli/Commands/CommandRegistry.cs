@@ -15,5 +15,6 @@ public static class CommandRegistry
         new PlotCommand(),
         new ReplayCommand(),
         new DemoCommand(),
+        new CompletionCommand(),
     ];
 }
