@@ -9,7 +9,7 @@ namespace ZesRec.Streaming.Tests;
 /// TLS end to end: the development broker's port speaks only TLS with a certificate signed by a CA made for the
 /// test; `zesrec serve`, a producer and a consumer reach it only through librdkafka properties (Kafka:Client).
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {

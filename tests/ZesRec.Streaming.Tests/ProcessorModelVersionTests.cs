@@ -7,7 +7,7 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 /// <summary>A processor refuses, before consuming anything, a store that another model serves.</summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ProcessorModelVersionTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others) : IClassFixture<OtherModels>
 {

@@ -9,10 +9,10 @@ using Xunit.Abstractions;
 namespace ZesRec.Streaming.Tests;
 
 /// <summary>
-/// Twice the processor's capacity offered for two minutes: memory stays bounded, the consumer lag grows and then
+/// Twice the processor's capacity offered for 45 seconds (or ZESREC_TEST_OVERLOAD_SECONDS): memory stays bounded, the consumer lag grows and then
 /// drains once the offered rate drops, and every interaction is applied and answered.
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ProcessorOverloadTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
@@ -24,12 +24,14 @@ public sealed class ProcessorOverloadTests(KafkaService kafka, PostgresService p
         ["Processing:InteractionBatchMs"] = "5",
     };
 
-    private static readonly TimeSpan Overload = TimeSpan.FromSeconds(120);
+    // 45 s in the suite; docs/reliability.md's figures come from a longer run (ZESREC_TEST_OVERLOAD_SECONDS=120).
+    private static readonly TimeSpan Overload = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("ZESREC_TEST_OVERLOAD_SECONDS"), out var seconds) && seconds > 0 ? seconds : 45);
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
     private const int MaxBacklog = 90_000;
 
     [Fact]
-    public async Task Twice_the_capacity_for_two_minutes_should_grow_the_lag_then_drain_it_in_bounded_memory_losing_nothing()
+    public async Task Twice_the_capacity_for_45_seconds_should_grow_the_lag_then_drain_it_in_bounded_memory_losing_nothing()
     {
         // Given a `zesrec serve` process with its catalogue (real Office items) and a measured capacity
         var office = DatasetImporters.Import("rechorus", RepoPaths.SharedData("amazon2014-office"), "office").Dataset;

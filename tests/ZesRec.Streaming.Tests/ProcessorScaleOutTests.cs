@@ -11,7 +11,7 @@ namespace ZesRec.Streaming.Tests;
 /// is killed the other takes its partitions over from the stored states and offsets, and the end result equals
 /// that of a single processor.
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ProcessorScaleOutTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {

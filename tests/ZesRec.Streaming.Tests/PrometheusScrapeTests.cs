@@ -13,7 +13,7 @@ namespace ZesRec.Streaming.Tests;
 /// replay produced, every Grafana panel query and every alert rule names only series the processor exports, and the
 /// alert rules evaluate without error against the live series.
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed partial class PrometheusScrapeTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {

@@ -8,7 +8,7 @@ namespace ZesRec.Streaming.Tests;
 /// `zesrec serve` with a setting that cannot work stops with one sentence naming it and a non-zero exit code, before
 /// its streams start; it never serves with a wrong schema or topic, nor retries forever.
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ServeConfigurationTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
