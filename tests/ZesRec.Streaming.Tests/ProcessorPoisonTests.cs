@@ -116,6 +116,8 @@ public sealed class ProcessorPoisonTests(KafkaService kafka, PostgresService pos
         byte[] Event(int n) => EventJson.Serialize(new InteractionOccurred(1, "user-p", items[n], at.AddMinutes(n), null));
         await raw.ProduceAsync(new TopicPartition(topics.Interactions, 0), new Message<string, byte[]> { Key = "user-p", Value = Event(0) });
         Assert.Single(ProcessorHarness.ReadAll(kafka.Bootstrap, topics.Recommendations, r => r.Count >= 1, Patience));
+        // The other process knows the user's partition from the store: wait for the flush, which follows the publish.
+        Assert.True(await Eventually.HoldsAsync(async () => (await ProcessorStore.StatesAsync(schema.DataSource)).ContainsKey("user-p"), Patience));
 
         // When the same user's next interactions come on the three other partitions, at least one owned by the other process
         for (var p = 1; p <= 3; p++)
