@@ -30,9 +30,9 @@ public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness har
         var tls = new Dictionary<string, string> { ["security.protocol"] = "SSL", ["ssl.ca.location"] = certificates.CaFile };
 
         // Then a plaintext client, and a TLS client trusting another CA, cannot even read its metadata
-        Assert.Throws<KafkaException>(() => Metadata(broker.Bootstrap, new Dictionary<string, string>()));
-        Assert.Throws<KafkaException>(() => Metadata(broker.Bootstrap, new Dictionary<string, string>(tls) { ["ssl.ca.location"] = certificates.OtherCaFile }));
-        Assert.Contains(Metadata(broker.Bootstrap, tls).Topics, t => t.Topic == DefaultTopics.Interactions);
+        Assert.Throws<KafkaException>(() => SecuredKafkaClients.Metadata(broker.Bootstrap, new Dictionary<string, string>()));
+        Assert.Throws<KafkaException>(() => SecuredKafkaClients.Metadata(broker.Bootstrap, new Dictionary<string, string>(tls) { ["ssl.ca.location"] = certificates.OtherCaFile }));
+        Assert.Contains(SecuredKafkaClients.Metadata(broker.Bootstrap, tls).Topics, t => t.Topic == DefaultTopics.Interactions);
 
         // When `zesrec serve` is given the same properties, through ZESREC_Kafka__Client__* variables, with a SASL
         // password from a file (unused by TLS alone, but read and shown masked)
@@ -55,7 +55,7 @@ public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness har
         Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, DefaultTopics.Interactions) == Interactions, Patience), serve.Tail());
         var published = await serve.MetricSumAsync("zesrec_events_produced_total", $"topic=\"{DefaultTopics.Recommendations}\"");
         Assert.True(published > 0, serve.Tail());
-        var read = ReadAll(broker.Bootstrap, tls, DefaultTopics.Recommendations, (int)published!.Value);
+        var read = SecuredKafkaClients.ReadAll(broker.Bootstrap, tls, DefaultTopics.Recommendations, (int)published!.Value, Patience).Count;
         Assert.Equal(published, read);
         output.WriteLine($"through TLS: {Interactions} interactions applied, {read} recommendations read back");
 
@@ -64,46 +64,5 @@ public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness har
         Assert.Contains("sasl.password=***", log, StringComparison.Ordinal);
         Assert.Contains("security.protocol=SSL", log, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
-    }
-
-    private static Metadata Metadata(string bootstrap, IDictionary<string, string> properties)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig(properties) { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
-        return admin.GetMetadata(TimeSpan.FromSeconds(5));
-    }
-
-    private static int ReadAll(string bootstrap, IDictionary<string, string> properties, string topic, int expected)
-    {
-        var config = new ConsumerConfig(properties)
-        {
-            BootstrapServers = bootstrap,
-            GroupId = KafkaService.FreshGroup("tls-read"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<string?, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var read = 0;
-        var deadline = DateTime.UtcNow + Patience;
-        while (read < expected && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: not null })
-            {
-                read++;
-            }
-        }
-
-        // A moment more: anything beyond the expected count would be a duplicate or a stray record.
-        var extra = DateTime.UtcNow + TimeSpan.FromSeconds(1);
-        while (DateTime.UtcNow < extra)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: not null })
-            {
-                read++;
-            }
-        }
-
-        consumer.Close();
-        return read;
     }
 }
