@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Confluent.Kafka;
 using Xunit.Abstractions;
 using ZesRec.Streaming.Tests.Fixtures;
@@ -27,21 +26,11 @@ public sealed class KafkaSaslTests(SaslBrokers brokers, ITestOutputHelper output
     {
         // Given a producer and a consumer with the user's password
         var client = brokers.Client(securityProtocol, mechanism);
-        var bootstrap = Bootstrap(securityProtocol);
-        var topic = $"test.sasl.{Guid.NewGuid():N}";
-        var sent = Enumerable.Range(0, Messages).Select(i => $"{mechanism}-{i}-{Guid.NewGuid():N}").ToList();
 
-        // When the producer writes the messages
-        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig(client) { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build())
-        {
-            foreach (var value in sent)
-            {
-                await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<Null, string> { Value = value });
-            }
-        }
+        // When the producer writes messages and the consumer reads the topic
+        var (sent, read) = await SecuredKafkaClients.RoundTripAsync(Bootstrap(securityProtocol), client, Messages, Patience);
 
         // Then the consumer reads exactly them back, in order
-        var read = SecuredKafkaClients.ReadAll(bootstrap, client, topic, Messages, Patience).Select(Encoding.UTF8.GetString).ToList();
         Assert.Equal(sent, read);
         output.WriteLine($"{securityProtocol} {mechanism}: {read.Count} messages round-tripped");
     }

@@ -15,6 +15,27 @@ internal static class SecuredKafkaClients
     }
 
     /// <summary>
+    /// Writes <paramref name="count"/> distinct messages to partition 0 of a fresh topic and reads them back with a fresh
+    /// group; returns what was sent and what was read, which match when the broker let both clients through.
+    /// </summary>
+    public static async Task<(List<string> Sent, List<string> Read)> RoundTripAsync(
+        string bootstrap, IDictionary<string, string> properties, int count, TimeSpan patience)
+    {
+        var topic = $"test.secured.{Guid.NewGuid():N}";
+        var sent = Enumerable.Range(0, count).Select(i => $"{i}-{Guid.NewGuid():N}").ToList();
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig(properties) { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build())
+        {
+            foreach (var value in sent)
+            {
+                await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<Null, string> { Value = value });
+            }
+        }
+
+        var read = ReadAll(bootstrap, properties, topic, count, patience).Select(System.Text.Encoding.UTF8.GetString).ToList();
+        return (sent, read);
+    }
+
+    /// <summary>
     /// Reads <paramref name="topic"/> from the start with a fresh group until <paramref name="expected"/> values came
     /// or <paramref name="patience"/> ran out, then a moment more: anything beyond would be a duplicate or a stray.
     /// </summary>
