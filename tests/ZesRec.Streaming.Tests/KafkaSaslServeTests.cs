@@ -46,6 +46,15 @@ public sealed class KafkaSaslServeTests(PostgresService postgres, ProcessorHarne
         settings["Kafka:Client:sasl.password_FILE"] = passwordFile;
         using var serve = ServeProcess.Start(harness, broker.Bootstrap, postgres.ConnectionString, schema.Name, DefaultTopics, KafkaService.FreshGroup("sasl"), "sasl", settings: settings);
 
+        // And, beside it, one whose password file holds a wrong password
+        var wrongFile = Path.Combine(certificates.Folder, "wrong-password");
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(wrongFile, wrong + "\n");
+        await using var wrongSchema = await postgres.CreateSchemaAsync("saslwrong");
+        using var refused = ServeProcess.Start(
+            harness, broker.Bootstrap, postgres.ConnectionString, wrongSchema.Name, DefaultTopics, KafkaService.FreshGroup("saslwrong"), "saslwrong",
+            settings: new Dictionary<string, string>(settings) { ["Kafka:Client:sasl.password_FILE"] = wrongFile });
+
         // And the target's items and interactions are published by a client that authenticates the same way
         var authenticated = new Dictionary<string, string>(client) { ["sasl.password"] = password };
         using var producer = new KafkaProducer(KafkaSettings.Create(broker.Bootstrap).WithProperties(authenticated));
@@ -61,6 +70,14 @@ public sealed class KafkaSaslServeTests(PostgresService postgres, ProcessorHarne
         var read = SecuredKafkaClients.ReadAll(broker.Bootstrap, authenticated, DefaultTopics.Recommendations, (int)published!.Value, Patience).Count;
         Assert.Equal(published, read);
         output.WriteLine($"through SASL_SSL SCRAM-SHA-512: {Interactions} interactions applied, {read} recommendations read back");
+
+        // And the one with the wrong password says why it cannot start, naming neither password
+        Assert.True(await Eventually.HoldsAsync(() => refused.Tail().Contains("Local_Authentication", StringComparison.Ordinal), Patience), refused.Tail());
+        var refusal = refused.Tail(50);
+        Assert.Contains("SASL authentication error: Authentication failed", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, refusal, StringComparison.Ordinal);
+        output.WriteLine(refusal.Split('\n').First(l => l.Contains("Local_Authentication", StringComparison.Ordinal)));
 
         // And the password never appears in its output, only masked
         var log = serve.Tail(200);

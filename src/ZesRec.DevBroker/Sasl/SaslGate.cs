@@ -12,6 +12,13 @@ internal sealed class SaslGate(SaslUsers users, Action<string>? log = null)
     /// <summary>ApiVersions responses are a few hundred bytes; anything near this is not one.</summary>
     private const int MaxBrokerResponse = 1 << 20;
 
+    /// <summary>
+    /// Kafka's connection.failed.authentication.delay.ms: the refusal is answered, then the connection stays open this
+    /// long, so the client reads the reason before it sees the connection close (and reports the reason, not a
+    /// transport failure).
+    /// </summary>
+    public static readonly TimeSpan FailedAuthenticationCloseDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The authenticated user, or null when the connection must be closed.</summary>
     public async Task<string?> AuthenticateAsync(Stream client, Stream broker, CancellationToken token)
     {
@@ -46,7 +53,7 @@ internal sealed class SaslGate(SaslUsers users, Action<string>? log = null)
                         // Version 0 would carry the tokens without Kafka framing; only SaslHandshake v1 is advertised.
                         var error = server is not null ? ApiKeys.IllegalSaslState : ApiKeys.UnsupportedVersion;
                         await RespondAsync(client, header, SaslMessages.HandshakeResponse(error, users.Mechanisms), token).ConfigureAwait(false);
-                        return Refused(header, $"SaslHandshake v{header.ApiVersion} {(server is not null ? "repeated" : "is not served")}");
+                        return await RefusedAfterDelayAsync(header, $"SaslHandshake v{header.ApiVersion} {(server is not null ? "repeated" : "is not served")}", token).ConfigureAwait(false);
                     }
 
                     mechanism = SaslMessages.ReadHandshakeMechanism(body);
@@ -55,7 +62,7 @@ internal sealed class SaslGate(SaslUsers users, Action<string>? log = null)
                     await RespondAsync(client, header, SaslMessages.HandshakeResponse(code, users.Mechanisms), token).ConfigureAwait(false);
                     if (server is null)
                     {
-                        return Refused(header, $"mechanism '{mechanism}' is not enabled (enabled: {string.Join(", ", users.Mechanisms)})");
+                        return await RefusedAfterDelayAsync(header, $"mechanism '{mechanism}' is not enabled (enabled: {string.Join(", ", users.Mechanisms)})", token).ConfigureAwait(false);
                     }
 
                     break;
@@ -68,7 +75,7 @@ internal sealed class SaslGate(SaslUsers users, Action<string>? log = null)
                             ? (ApiKeys.IllegalSaslState, "SaslAuthenticate came before SaslHandshake")
                             : (ApiKeys.UnsupportedVersion, $"SaslAuthenticate v{header.ApiVersion} is not served");
                         await RespondAsync(client, header, SaslMessages.AuthenticateResponse(version, error, why, []), token).ConfigureAwait(false);
-                        return Refused(header, why);
+                        return await RefusedAfterDelayAsync(header, why, token).ConfigureAwait(false);
                     }
 
                     var step = server.Evaluate(SaslMessages.ReadAuthenticateBytes(version, body));
@@ -78,7 +85,7 @@ internal sealed class SaslGate(SaslUsers users, Action<string>? log = null)
                     await RespondAsync(client, header, response, token).ConfigureAwait(false);
                     if (failed)
                     {
-                        return Refused(header, $"{mechanism}: {step.Error}");
+                        return await RefusedAfterDelayAsync(header, $"{mechanism}: {step.Error}", token).ConfigureAwait(false);
                     }
 
                     if (step.Outcome == SaslOutcome.Success)
@@ -96,6 +103,12 @@ internal sealed class SaslGate(SaslUsers users, Action<string>? log = null)
 
     private static Task RespondAsync(Stream client, RequestHeader header, byte[] body, CancellationToken token) =>
         KafkaFrames.WriteAsync(client, header.Response(body), token);
+
+    private async Task<string?> RefusedAfterDelayAsync(RequestHeader header, string why, CancellationToken token)
+    {
+        await Task.Delay(FailedAuthenticationCloseDelay, token).ConfigureAwait(false);
+        return Refused(header, why);
+    }
 
     private string? Refused(RequestHeader header, string why)
     {
