@@ -17,6 +17,13 @@
 #                          gets its own, so that rebuilding it never rewrites the binary a running one uses
 #   ZESREC_KAFKA_TLS_CERT, ZESREC_KAFKA_TLS_KEY
 #                          PEM server certificate and key: the port then speaks TLS only (tests of TLS clients)
+#   ZESREC_KAFKA_SASL_USERS
+#                          user:password,user:password: every connection must then authenticate with SASL first
+#                          (clients: security.protocol=SASL_PLAINTEXT, or SASL_SSL together with the TLS pair above;
+#                          sasl.mechanism, sasl.username, sasl.password). Read by the broker from its environment,
+#                          so passwords stay out of `ps`; a password may hold colons, not commas.
+#   ZESREC_KAFKA_SASL_MECHANISMS
+#                          the SASL mechanisms offered, comma-separated (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)
 #
 # Only stdout carries the ZESREC_Kafka__BootstrapServers= line; progress goes to stderr.
 # Limits of this broker (in memory, ~5 MiB per partition, no transactions): infra/kafka/README.md
@@ -118,7 +125,10 @@ cmd_up() {
   port_open && zesrec_die "port $PORT on $HOST is taken by another process; set ZESREC_KAFKA_PORT or stop it"
   build_if_needed
   rm -f "$READY_FILE" "$CONTROL_FILE" "$APPLIED_FILE"
-  zesrec_log "starting on $HOST:$PORT (log: ${LOG_FILE#"$ROOT"/})"
+  local security=""
+  [[ -n ${ZESREC_KAFKA_TLS_CERT:-} ]] && security+=" TLS"
+  [[ -n ${ZESREC_KAFKA_SASL_USERS:-} ]] && security+=" SASL(${ZESREC_KAFKA_SASL_MECHANISMS:-PLAIN,SCRAM-SHA-256,SCRAM-SHA-512})"
+  zesrec_log "starting on $HOST:$PORT${security:+ with$security} (log: ${LOG_FILE#"$ROOT"/})"
   # setsid + nohup: the broker outlives this shell and the terminal or test run that started it. It inherits no
   # descriptor but its own stdin/stdout/stderr: not our lock (fd 9), nor any lock or pipe of whoever called us.
   local tls=()

@@ -4,7 +4,8 @@ namespace ZesRec.DevBroker;
 
 /// <summary>Command-line and environment settings of the development broker.</summary>
 internal sealed record BrokerOptions(
-    string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs, string? ControlFile = null, string? TlsCertFile = null, string? TlsKeyFile = null)
+    string Host, int Port, string TopicsFile, string? ReadyFile, int RebalanceDelayMs, string? ControlFile = null, string? TlsCertFile = null, string? TlsKeyFile = null,
+    IReadOnlyDictionary<string, string>? SaslUsers = null, IReadOnlyList<string>? SaslMechanisms = null)
 {
     public const int DefaultPort = 59092;
     public const string DefaultTopicsFile = "infra/kafka/topics.json";
@@ -16,12 +17,18 @@ internal sealed record BrokerOptions(
         usage: zesrec-devbroker [--host 127.0.0.1] [--port 59092] [--topics infra/kafka/topics.json]
                                 [--ready-file PATH] [--rebalance-delay-ms 0] [--control-file PATH]
                                 [--tls-cert CERT.pem --tls-key KEY.pem]
+                                [--sasl-users USER:PASSWORD,...] [--sasl-mechanisms PLAIN,SCRAM-SHA-256,SCRAM-SHA-512]
           --port defaults to $ZESREC_KAFKA_PORT, then 59092.
           --control-file: a file holding "down" or "up", read every 100 ms; down takes the broker down as a
             restart would (connections dropped, port closed, data kept), up brings it back. The state in force
             is written to PATH.applied.
           --tls-cert, --tls-key: PEM server certificate (with its chain) and private key; the port then speaks TLS
             only (clients: security.protocol=SSL, ssl.ca.location=the CA that signed it).
+          --sasl-users: every connection must authenticate as one of these users before anything else (clients:
+            security.protocol=SASL_PLAINTEXT, or SASL_SSL with --tls-cert; sasl.mechanism, sasl.username,
+            sasl.password). Defaults to $ZESREC_KAFKA_SASL_USERS, which keeps the passwords out of `ps`. A password
+            may hold colons, not commas.
+          --sasl-mechanisms: the mechanisms offered (default $ZESREC_KAFKA_SASL_MECHANISMS, then all three).
         """;
 
     public static BrokerOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
@@ -34,6 +41,8 @@ internal sealed record BrokerOptions(
         string? tlsCert = null;
         string? tlsKey = null;
         var rebalanceDelay = 0;
+        var saslUsers = env("ZESREC_KAFKA_SASL_USERS");
+        var saslMechanisms = env("ZESREC_KAFKA_SASL_MECHANISMS");
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -49,6 +58,8 @@ internal sealed record BrokerOptions(
                 case "--control-file": controlFile = Value(); break;
                 case "--tls-cert": tlsCert = Value(); break;
                 case "--tls-key": tlsKey = Value(); break;
+                case "--sasl-users": saslUsers = Value(); break;
+                case "--sasl-mechanisms": saslMechanisms = Value(); break;
                 default: throw new ArgumentException($"Unknown option '{flag}'.\n{Usage}");
             }
         }
@@ -68,7 +79,14 @@ internal sealed record BrokerOptions(
             throw new ArgumentException("--tls-cert and --tls-key go together.");
         }
 
-        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay, controlFile, tlsCert, tlsKey);
+        var users = string.IsNullOrWhiteSpace(saslUsers) ? null : Sasl.SaslUsers.ParseList(saslUsers);
+        var mechanisms = Sasl.SaslUsers.ParseMechanisms(saslMechanisms);
+        if (users is null && !string.IsNullOrWhiteSpace(saslMechanisms))
+        {
+            throw new ArgumentException("--sasl-mechanisms (ZESREC_KAFKA_SASL_MECHANISMS) needs --sasl-users (ZESREC_KAFKA_SASL_USERS).");
+        }
+
+        return new BrokerOptions(host, port, topics, readyFile, rebalanceDelay, controlFile, tlsCert, tlsKey, users, users is null ? null : mechanisms);
     }
 
     private static int ParseInt(string name, string text) =>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using ZesRec.DevBroker;
+using ZesRec.DevBroker.Sasl;
 
 BrokerOptions options;
 IReadOnlyList<TopicSpec> topics;
@@ -40,7 +41,9 @@ try
 
     var (targetHost, targetPort) = SplitHostPort(cluster.Bootstraps);
     using var certificate = options.TlsCertFile is null ? null : X509Certificate2.CreateFromPemFile(options.TlsCertFile, options.TlsKeyFile);
-    await using (var forwarder = new TcpForwarder(IPAddress.Parse(options.Host), options.Port, targetHost, targetPort, certificate))
+    var users = options.SaslUsers is null ? null : new SaslUsers(options.SaslUsers, options.SaslMechanisms ?? SaslUsers.AllMechanisms);
+    var sasl = users is null ? null : new SaslGate(users, line => Console.WriteLine($"zesrec-devbroker: {line}"));
+    await using (var forwarder = new TcpForwarder(IPAddress.Parse(options.Host), options.Port, targetHost, targetPort, certificate, sasl))
     {
         forwarder.Start();
         cluster.Advertise(options.Host, forwarder.LocalPort);
@@ -51,7 +54,7 @@ try
         }
 
         Console.WriteLine(
-            $"zesrec-devbroker: mock broker at {cluster.Bootstraps}{(certificate is null ? "" : ", TLS on the forwarded port")}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions}, max {t.MaxMessageBytes} bytes)"))}");
+            $"zesrec-devbroker: mock broker at {cluster.Bootstraps}{(certificate is null ? "" : ", TLS on the forwarded port")}{SaslSummary(users)}, topics: {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions}, max {t.MaxMessageBytes} bytes)"))}");
         Console.WriteLine($"KAFKA_READY bootstrap={bootstrap}");
         if (options.ControlFile is not null)
         {
@@ -93,6 +96,10 @@ static (string Host, int Port) SplitHostPort(string bootstraps)
     var colon = first.LastIndexOf(':');
     return (first[..colon], int.Parse(first[(colon + 1)..], CultureInfo.InvariantCulture));
 }
+
+// Names the users, never their passwords.
+static string SaslSummary(SaslUsers? users) =>
+    users is null ? "" : $", SASL ({string.Join(", ", users.Mechanisms)}) for user(s) {string.Join(", ", users.Names)}";
 
 static void WriteAtomically(string path, string content)
 {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using ZesRec.DevBroker.Sasl;
 
 namespace ZesRec.DevBroker;
 
@@ -10,7 +11,8 @@ namespace ZesRec.DevBroker;
 /// because the mock can only bind a random port. <see cref="PauseAsync"/> closes the listener and every
 /// connection (clients see a broker that went away and refuses connections) until <see cref="Resume"/>.
 /// With a server certificate it terminates TLS: clients speak TLS to it, the mock behind it stays plaintext, so
-/// clients' TLS settings can be proven against the development broker.
+/// clients' TLS settings can be proven against the development broker. With a <see cref="SaslGate"/> each connection
+/// must authenticate (SASL PLAIN or SCRAM) before its requests reach the mock; with both, TLS comes first (SASL_SSL).
 /// </summary>
 internal sealed class TcpForwarder : IAsyncDisposable
 {
@@ -23,11 +25,13 @@ internal sealed class TcpForwarder : IAsyncDisposable
     private CancellationTokenSource _serving;
     private Task _acceptLoop = Task.CompletedTask;
     private readonly X509Certificate2? _certificate;
+    private readonly SaslGate? _sasl;
     private bool _paused;
 
-    public TcpForwarder(IPAddress listenAddress, int listenPort, string targetHost, int targetPort, X509Certificate2? certificate = null)
+    public TcpForwarder(IPAddress listenAddress, int listenPort, string targetHost, int targetPort, X509Certificate2? certificate = null, SaslGate? sasl = null)
     {
         _certificate = certificate;
+        _sasl = sasl;
         _listenEndPoint = new IPEndPoint(listenAddress, listenPort);
         _listener = new TcpListener(_listenEndPoint);
         _serving = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -132,6 +136,11 @@ internal sealed class TcpForwarder : IAsyncDisposable
 
             await using var clientSide = clientStream;
             var brokerStream = upstream.GetStream();
+            if (_sasl is not null && await _sasl.AuthenticateAsync(clientStream, brokerStream, token).ConfigureAwait(false) is null)
+            {
+                return;
+            }
+
             var toBroker = clientStream.CopyToAsync(brokerStream, linked.Token);
             var toClient = brokerStream.CopyToAsync(clientStream, linked.Token);
             await Task.WhenAny(toBroker, toClient).ConfigureAwait(false);
@@ -143,6 +152,11 @@ internal sealed class TcpForwarder : IAsyncDisposable
         {
             // A client or the broker hung up (or a client failed the TLS handshake, e.g. spoke plaintext): normal
             // connection churn, nothing to report.
+        }
+        catch (FormatException e)
+        {
+            // Not Kafka framing before authentication (e.g. a TLS hello on a SASL_PLAINTEXT port): close, as Kafka does.
+            Console.WriteLine($"zesrec-devbroker: SASL: closed a connection that sent a malformed request: {e.Message}");
         }
     }
 

@@ -1,24 +1,22 @@
 using Confluent.Kafka;
 using Xunit.Abstractions;
-using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Tests.Fixtures;
 
 namespace ZesRec.Streaming.Tests;
 
 /// <summary>
 /// TLS end to end: the development broker's port speaks only TLS with a certificate signed by a CA made for the
-/// test; `zesrec serve`, a producer and a consumer reach it only through librdkafka properties (Kafka:Client).
+/// test; clients reach it only through librdkafka properties. `zesrec serve` itself goes through TLS (and SASL) in
+/// <see cref="KafkaSaslServeTests"/>.
 /// </summary>
-[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
-public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
+public sealed class KafkaTlsTests(ITestOutputHelper output)
 {
-    private const int Interactions = 300;
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private static readonly Topics DefaultTopics = new("zesrec.items", "zesrec.interactions", "zesrec.recommendations", "zesrec.deadletter");
+    private const int Messages = 20;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Serve_should_consume_and_publish_through_a_TLS_broker_given_its_CA_as_a_client_property()
+    public async Task Producer_and_consumer_should_round_trip_through_a_TLS_broker_given_its_CA_as_a_client_property()
     {
         // Given a broker that speaks only TLS, and the client properties that trust its CA
         using var certificates = TestCertificates.Create();
@@ -30,80 +28,14 @@ public sealed class KafkaTlsTests(PostgresService postgres, ProcessorHarness har
         var tls = new Dictionary<string, string> { ["security.protocol"] = "SSL", ["ssl.ca.location"] = certificates.CaFile };
 
         // Then a plaintext client, and a TLS client trusting another CA, cannot even read its metadata
-        Assert.Throws<KafkaException>(() => Metadata(broker.Bootstrap, new Dictionary<string, string>()));
-        Assert.Throws<KafkaException>(() => Metadata(broker.Bootstrap, new Dictionary<string, string>(tls) { ["ssl.ca.location"] = certificates.OtherCaFile }));
-        Assert.Contains(Metadata(broker.Bootstrap, tls).Topics, t => t.Topic == DefaultTopics.Interactions);
+        Assert.Throws<KafkaException>(() => SecuredKafkaClients.Metadata(broker.Bootstrap, new Dictionary<string, string>()));
+        Assert.Throws<KafkaException>(() => SecuredKafkaClients.Metadata(broker.Bootstrap, new Dictionary<string, string>(tls) { ["ssl.ca.location"] = certificates.OtherCaFile }));
 
-        // When `zesrec serve` is given the same properties, through ZESREC_Kafka__Client__* variables, with a SASL
-        // password from a file (unused by TLS alone, but read and shown masked)
-        var secret = "pw-" + Guid.NewGuid().ToString("N");
-        var secretFile = Path.Combine(certificates.Folder, "kafka-password");
-        await File.WriteAllTextAsync(secretFile, secret + "\n");
-        await using var schema = await postgres.CreateSchemaAsync("tls");
-        var settings = tls.ToDictionary(p => $"Kafka:Client:{p.Key}", p => p.Value);
-        settings["Kafka:Client:sasl.password_FILE"] = secretFile;
-        using var serve = ServeProcess.Start(harness, broker.Bootstrap, postgres.ConnectionString, schema.Name, DefaultTopics, KafkaService.FreshGroup("tls"), "tls", settings: settings);
+        // When a producer and a consumer trusting the CA write and read a topic
+        var (sent, read) = await SecuredKafkaClients.RoundTripAsync(broker.Bootstrap, tls, Messages, Patience);
 
-        // And the target's items and interactions are published through TLS
-        using var producer = new KafkaProducer(KafkaSettings.Create(broker.Bootstrap).WithProperties(tls));
-        await ProcessorHarness.PublishItemsAsync(producer, DefaultTopics.Items, harness.Target.Items);
-        Assert.True(await Eventually.HoldsAsync(async () => await serve.MetricAsync("zesrec_catalog_items") == harness.Target.Items.Count, Patience), serve.Tail());
-        var interactions = harness.Target.Interactions.OrderBy(i => i.OrderKey).Take(Interactions).ToList();
-        await ProcessorHarness.PublishInteractionsAsync(producer, DefaultTopics.Interactions, interactions);
-
-        // Then serve applies every interaction and its recommendations can be read back through TLS
-        Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, DefaultTopics.Interactions) == Interactions, Patience), serve.Tail());
-        var published = await serve.MetricSumAsync("zesrec_events_produced_total", $"topic=\"{DefaultTopics.Recommendations}\"");
-        Assert.True(published > 0, serve.Tail());
-        var read = ReadAll(broker.Bootstrap, tls, DefaultTopics.Recommendations, (int)published!.Value);
-        Assert.Equal(published, read);
-        output.WriteLine($"through TLS: {Interactions} interactions applied, {read} recommendations read back");
-
-        // And the password never appears in its output, only masked
-        var log = serve.Tail(200);
-        Assert.Contains("sasl.password=***", log, StringComparison.Ordinal);
-        Assert.Contains("security.protocol=SSL", log, StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
-    }
-
-    private static Metadata Metadata(string bootstrap, IDictionary<string, string> properties)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig(properties) { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
-        return admin.GetMetadata(TimeSpan.FromSeconds(5));
-    }
-
-    private static int ReadAll(string bootstrap, IDictionary<string, string> properties, string topic, int expected)
-    {
-        var config = new ConsumerConfig(properties)
-        {
-            BootstrapServers = bootstrap,
-            GroupId = KafkaService.FreshGroup("tls-read"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<string?, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var read = 0;
-        var deadline = DateTime.UtcNow + Patience;
-        while (read < expected && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: not null })
-            {
-                read++;
-            }
-        }
-
-        // A moment more: anything beyond the expected count would be a duplicate or a stray record.
-        var extra = DateTime.UtcNow + TimeSpan.FromSeconds(1);
-        while (DateTime.UtcNow < extra)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: not null })
-            {
-                read++;
-            }
-        }
-
-        consumer.Close();
-        return read;
+        // Then every message comes back, in order
+        Assert.Equal(sent, read);
+        output.WriteLine($"through TLS: {read.Count} messages round-tripped");
     }
 }

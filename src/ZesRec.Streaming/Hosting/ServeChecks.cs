@@ -91,10 +91,25 @@ public static partial class ServeChecks
     {
         // The operator's client properties (TLS, SASL) apply to this admin connection as to every other one.
         var config = new AdminClientConfig(new Dictionary<string, string>(options.Kafka.ToSettings().Properties)) { BootstrapServers = options.Kafka.BootstrapServers, AllowAutoCreateTopics = false };
-        using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
+        // A refused login or TLS handshake reaches only the error callback; GetMetadata then fails with a bare
+        // transport error, so the callback's error is what the operator is shown.
+        Error? refused = null;
+        using var admin = new AdminClientBuilder(config)
+            .SetLogHandler((_, _) => { })
+            .SetErrorHandler((_, e) => refused = e.Code is ErrorCode.Local_Authentication or ErrorCode.Local_Ssl ? e : refused)
+            .Build();
         foreach (var (setting, topic) in Topics(options))
         {
-            var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
+            TopicMetadata? metadata;
+            try
+            {
+                metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
+            }
+            catch (KafkaException) when (refused is not null)
+            {
+                throw new KafkaException(refused);
+            }
+
             if (metadata is null || metadata.Error.Code == ErrorCode.UnknownTopicOrPart || metadata.Partitions.Count == 0)
             {
                 throw new ConfigurationException(
