@@ -47,6 +47,19 @@ public static class StoreSchema
         );
         """;
 
+    // Added to version 2 without a new version: nullable columns and a new table, which older builds ignore.
+    // removed_at: item-removed events; partition_owner: the epoch each interaction partition's owner flushes under.
+    private const string ColumnsSinceV2Sql = """
+        ALTER TABLE items ADD COLUMN IF NOT EXISTS removed_at timestamptz;
+        CREATE TABLE IF NOT EXISTS partition_owner (
+            topic     text NOT NULL,
+            partition int NOT NULL CHECK (partition >= 0),
+            epoch     bigint NOT NULL,
+            owner     text NOT NULL,
+            PRIMARY KEY (topic, partition)
+        );
+        """;
+
     private const string VersionTableSql = """
         CREATE TABLE IF NOT EXISTS schema_version (
             only_row      boolean PRIMARY KEY DEFAULT true CHECK (only_row),
@@ -137,6 +150,7 @@ public static class StoreSchema
             await ExecuteAsync(connection, string.Format(CultureInfo.InvariantCulture, TablesSql, dimension), cancellationToken).ConfigureAwait(false);
         }
 
+        await ExecuteAsync(connection, ColumnsSinceV2Sql, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             await using var write = new NpgsqlCommand("INSERT INTO schema_version (version, dimension) VALUES ($1, $2)", connection);
