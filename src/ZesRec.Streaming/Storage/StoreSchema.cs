@@ -47,10 +47,17 @@ public static class StoreSchema
         );
         """;
 
-    // Added to version 2 without a new version: nullable columns and a new table, which older builds ignore.
+    // Added to version 2 without a new version: a nullable column and a new table, which older builds ignore.
     // removed_at: item-removed events; partition_owner: the epoch each interaction partition's owner flushes under.
+    // The column is looked up first: ALTER TABLE locks items exclusively even when it has nothing to do.
     private const string ColumnsSinceV2Sql = """
-        ALTER TABLE items ADD COLUMN IF NOT EXISTS removed_at timestamptz;
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                           WHERE table_schema = current_schema() AND table_name = 'items' AND column_name = 'removed_at') THEN
+                ALTER TABLE items ADD COLUMN removed_at timestamptz;
+            END IF;
+        END $$;
         CREATE TABLE IF NOT EXISTS partition_owner (
             topic     text NOT NULL,
             partition int NOT NULL CHECK (partition >= 0),
