@@ -15,6 +15,11 @@ public sealed class EventSchemaTests
         { "item-created", EventJson.Serialize(new ItemCreated(1, "B0000223SI", "Café crème, 寿司 🍣 and a \"quoted\" word", Past)) },
         { "item-created", EventJson.Serialize(new ItemCreated(1, "B0000223UV", "Gorilla Glue")) },
         { "item-created", """ {"text":"caf\u00e9","itemId":"a\/b","version":1.0,"createdAt":"2018-01-01T02:00:00+02:00"} """u8.ToArray() },
+        { "item-updated", EventJson.Serialize(new ItemUpdated(1, "B0000223SI", "Corrected: café crème 🍣", Past)) },
+        { "item-updated", EventJson.Serialize(new ItemUpdated(1, "B0000223UV", "Gorilla Glue, 2 oz")) },
+        { "item-updated", """{"itemId":"a","text":"t","type":"item-updated","version":1}"""u8.ToArray() },
+        { "item-removed", EventJson.Serialize(new ItemRemoved(1, "B0000223SI", Past)) },
+        { "item-removed", EventJson.Serialize(new ItemRemoved(1, "B0000223UV")) },
         { "interaction", EventJson.Serialize(new InteractionOccurred(1, "ABW8NXS7SV55K", "B00TNNWMXI", Timestamp: Past)) },
         { "interaction", EventJson.Serialize(new InteractionOccurred(1, "0", "B00IBZE2EQ", Position: 0)) },
         { "interaction", EventJson.Serialize(new InteractionOccurred(1, "1", "B0000AG93P", Past, 3)) },
@@ -28,6 +33,18 @@ public sealed class EventSchemaTests
     public static TheoryData<string, string, string, string, string> Violations => new()
     {
         { "no version", "item-created", """{"itemId":"a","text":"t"}""", ReasonCodes.MissingField, "required" },
+        { "update without text", "item-updated", """{"version":1,"type":"item-updated","itemId":"a"}""", ReasonCodes.MissingField, "required" },
+        { "update without itemId", "item-updated", """{"version":1,"type":"item-updated","text":"t"}""", ReasonCodes.MissingField, "required" },
+        { "update with createdAt", "item-updated", """{"version":1,"type":"item-updated","itemId":"a","text":"t","createdAt":"2018-01-01T00:00:00Z"}""", ReasonCodes.UnknownField, "additionalProperties" },
+        { "update text blank", "item-updated", """{"version":1,"type":"item-updated","itemId":"a","text":"  "}""", ReasonCodes.EmptyText, "pattern" },
+        { "update version 2", "item-updated", """{"version":2,"type":"item-updated","itemId":"a","text":"t"}""", ReasonCodes.UnsupportedVersion, "const" },
+        { "update type a number", "item-updated", """{"version":1,"type":3,"itemId":"a","text":"t"}""", ReasonCodes.WrongType, "type" },
+        { "update updatedAt a word", "item-updated", """{"version":1,"type":"item-updated","itemId":"a","text":"t","updatedAt":"soon"}""", ReasonCodes.WrongType, "format" },
+        { "removal without itemId", "item-removed", """{"version":1,"type":"item-removed"}""", ReasonCodes.MissingField, "required" },
+        { "removal with text", "item-removed", """{"version":1,"type":"item-removed","itemId":"a","text":"t"}""", ReasonCodes.UnknownField, "additionalProperties" },
+        { "removal itemId with a tab", "item-removed", """{"version":1,"type":"item-removed","itemId":"a\tb"}""", ReasonCodes.ForbiddenCharacter, "pattern" },
+        { "removal itemId 257", "item-removed", $$"""{"version":1,"type":"item-removed","itemId":"{{new string('i', 257)}}"}""", ReasonCodes.TooLarge, "maxLength" },
+        { "removal of another type", "item-removed", """{"version":1,"type":"item-deleted","itemId":"a"}""", ReasonCodes.WrongType, "const" },
         { "no itemId", "item-created", """{"version":1,"text":"t"}""", ReasonCodes.MissingField, "required" },
         { "no text", "item-created", """{"version":1,"itemId":"a"}""", ReasonCodes.MissingField, "required" },
         { "version 2", "item-created", """{"version":2,"itemId":"a","text":"t"}""", ReasonCodes.UnsupportedVersion, "const" },
@@ -84,6 +101,7 @@ public sealed class EventSchemaTests
         var parsed = schema switch
         {
             "item-created" => _parser.ParseItem(json).ToString(),
+            "item-updated" or "item-removed" => _parser.ParseItemEvent(json).ToString(),
             "interaction" => _parser.ParseInteraction(json).ToString(),
             _ => "ok: no parser",
         };
@@ -103,7 +121,12 @@ public sealed class EventSchemaTests
 
         // When
         var violations = SchemaFiles.Violations(schema, utf8);
-        var (code, reason) = schema == "item-created" ? Rejection(_parser.ParseItem(utf8)) : Rejection(_parser.ParseInteraction(utf8));
+        var (code, reason) = schema switch
+        {
+            "item-created" => Rejection(_parser.ParseItem(utf8)),
+            "item-updated" or "item-removed" => Rejection(_parser.ParseItemEvent(utf8)),
+            _ => Rejection(_parser.ParseInteraction(utf8)),
+        };
 
         // Then
         Assert.True(

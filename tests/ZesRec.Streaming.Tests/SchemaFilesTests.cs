@@ -20,7 +20,7 @@ internal static class SchemaFiles
 
     public static string EventsDir => Path.Combine(RepoRoot, "schemas", "events");
 
-    public static IReadOnlyList<string> EventSchemaNames { get; } = ["item-created", "interaction", "recommendation", "dead-letter"];
+    public static IReadOnlyList<string> EventSchemaNames { get; } = ["item-created", "item-updated", "item-removed", "interaction", "recommendation", "dead-letter"];
 
     public static JsonSchema Event(string name) => Built.Value[name];
 
@@ -121,6 +121,9 @@ public sealed class SchemaFilesTests
         // Then
         Assert.Equal(limits.MaxIdLength, MaxLength("item-created", "properties/itemId"));
         Assert.Equal(limits.MaxTextLength, MaxLength("item-created", "properties/text"));
+        Assert.Equal(limits.MaxIdLength, MaxLength("item-updated", "properties/itemId"));
+        Assert.Equal(limits.MaxTextLength, MaxLength("item-updated", "properties/text"));
+        Assert.Equal(limits.MaxIdLength, MaxLength("item-removed", "properties/itemId"));
         Assert.Equal(limits.MaxIdLength, MaxLength("interaction", "properties/userId"));
         Assert.Equal(limits.MaxIdLength, MaxLength("interaction", "properties/itemId"));
         Assert.Equal(limits.MaxIdLength, MaxLength("recommendation", "properties/userId"));

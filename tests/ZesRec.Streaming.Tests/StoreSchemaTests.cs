@@ -18,11 +18,11 @@ public sealed class StoreSchemaTests(PostgresService postgres)
         await StoreSchema.EnsureAsync(schema.DataSource, 16, StoreTestData.ModelVersion);
         await StoreSchema.EnsureAsync(schema.DataSource, 16, StoreTestData.ModelVersion);
 
-        // Then
+        // Then: schema_version, items, user_states, input_offsets and partition_owner, once each
         await using var command = schema.DataSource.CreateCommand(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema.Name });
-        Assert.Equal(4L, await command.ExecuteScalarAsync());
+        Assert.Equal(5L, await command.ExecuteScalarAsync());
     }
 
     [Fact]

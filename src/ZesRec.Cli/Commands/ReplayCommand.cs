@@ -23,8 +23,11 @@ public sealed class ReplayCommand : ICommand
 
     public string Help => $"""
         Usage: zesrec replay --dataset DIR [options]
+               zesrec replay --item-events FILE [options]
 
           --dataset DIR               dataset folder (zesrec data import makes one)
+          --item-events FILE          JSON Lines of item events (item-created, item-updated, item-removed),
+                                      published in file order after the dataset's items, before its interactions
           --speed X                   replay dataset time X times faster than real time; one pause is at most 1 s
           --rate N                    at most N interactions per second
                                       (neither: as fast as the broker takes them)
@@ -44,7 +47,8 @@ public sealed class ReplayCommand : ICommand
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
     {
         var settings = SettingFlags.Bind<KafkaOptions>(Flags.Load(args, kafkaProperties: true), "Kafka");
-        var dataset = args.Require("dataset");
+        var itemEventsFile = args.Get("item-events");
+        var dataset = itemEventsFile is null ? args.Require("dataset") : args.Get("dataset");
         var itemsOnly = args.GetFlag("items-only");
         var interactionsOnly = args.GetFlag("interactions-only");
         var options = new ReplayOptions
@@ -56,6 +60,7 @@ public sealed class ReplayCommand : ICommand
             Speed = args.Get("speed") is null ? null : args.GetDouble("speed", 1),
             Rate = args.Get("rate") is null ? null : args.GetInt("rate", 1, min: 1),
             Limit = args.Get("limit") is null ? null : args.GetInt("limit", 0, min: 0),
+            ItemEvents = itemEventsFile is null ? [] : ItemEventFile.Load(itemEventsFile),
         };
         CommandChecks.RejectUnknownOptions(args);
         if (itemsOnly && interactionsOnly)
@@ -83,10 +88,17 @@ public sealed class ReplayCommand : ICommand
             throw new UsageException(e.Message);
         }
 
-        var events = EventLogDataset.Load(dataset);
+        var events = dataset is null ? null : EventLogDataset.Load(dataset);
 
         using var producer = new KafkaProducer(kafka);
         var replayer = new DatasetReplayer(producer, options);
+        if (events is null)
+        {
+            Console.Error.WriteLine($"replaying {options.ItemEvents.Count:N0} item events from {itemEventsFile} to {settings.BootstrapServers} -> {options.ItemsTopic}");
+            Print(await replayer.ReplayItemEventsAsync(cancellationToken));
+            return 0;
+        }
+
         var itemsBar = new ProgressBar("items       ");
         var interactionsBar = new ProgressBar("interactions");
         var progress = new SynchronousProgress<ReplayProgress>(p =>
@@ -123,6 +135,11 @@ public sealed class ReplayCommand : ICommand
     private static void Print(ReplayReport report)
     {
         Console.WriteLine($"items published:        {report.ItemsPublished:N0}");
+        if (report.ItemEventsPublished > 0)
+        {
+            Console.WriteLine($"item events published:  {report.ItemEventsPublished:N0}");
+        }
+
         Console.WriteLine($"interactions published: {report.InteractionsPublished:N0}");
         if (report.TextsCut > 0)
         {

@@ -19,6 +19,9 @@ internal enum FieldKind
 
     /// <summary>A whole number of 0 or more.</summary>
     Position,
+
+    /// <summary>The event's type name; the parser has chosen the table by it already.</summary>
+    Type,
 }
 
 /// <summary>One field of an event as schemas/events/*.v1.json define it.</summary>

@@ -36,6 +36,10 @@ public static class EventJson
 
     public static byte[] Serialize(ItemCreated value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.ItemCreated);
 
+    public static byte[] Serialize(ItemUpdated value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.ItemUpdated);
+
+    public static byte[] Serialize(ItemRemoved value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.ItemRemoved);
+
     public static byte[] Serialize(InteractionOccurred value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.InteractionOccurred);
 
     public static byte[] Serialize(RecommendationPublished value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.RecommendationPublished);

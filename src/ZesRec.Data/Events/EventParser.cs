@@ -27,6 +27,37 @@ public sealed class EventParser
 
     public ParseResult<ItemCreated> ParseItem(ReadOnlySpan<byte> utf8) => Parse(utf8, EventContracts.Item);
 
+    /// <summary>
+    /// Any event of zesrec.items: a payload with <c>"type": "item-updated"</c> or <c>"item-removed"</c> is read by
+    /// that event's table, one without a <c>type</c> as <see cref="ItemCreated"/>.
+    /// </summary>
+    public ParseResult<IItemEvent> ParseItemEvent(ReadOnlySpan<byte> utf8)
+    {
+        // An oversized payload is refused by size before any reading, whatever its type.
+        var (found, type) = utf8.Length > _limits.MaxPayloadBytes ? (false, null) : FindType(utf8);
+        if (!found)
+        {
+            return Widen(Parse(utf8, EventContracts.Item));
+        }
+
+        switch (type)
+        {
+            case ItemUpdated.TypeName or null:
+                // A type that is not a string is reported by the reader as the wrong type of field 'type'.
+                return Widen(Parse(utf8, EventContracts.ItemUpdate));
+            case ItemRemoved.TypeName:
+                return Widen(Parse(utf8, EventContracts.ItemRemoval));
+            default:
+                // Broken JSON, a wrong size or an unsupported version still outrank an unknown type.
+                var asCreated = Parse(utf8, EventContracts.Item);
+                return asCreated.ReasonCode is ReasonCodes.UnsupportedVersion or ReasonCodes.InvalidJson or ReasonCodes.InvalidUtf8 or ReasonCodes.TooLarge
+                    ? Widen(asCreated)
+                    : ParseResult<IItemEvent>.Fail(
+                        ReasonCodes.WrongType,
+                        $"field 'type' is \"{EventText.Shorten(type)}\"; zesrec.items takes \"{ItemUpdated.TypeName}\", \"{ItemRemoved.TypeName}\" or no type (an item-created event)");
+        }
+    }
+
     public ParseResult<InteractionOccurred> ParseInteraction(ReadOnlySpan<byte> utf8) => Parse(utf8, EventContracts.Interaction);
 
     private ParseResult<T> Parse<T>(ReadOnlySpan<byte> utf8, EventContract<T> contract)
@@ -77,6 +108,45 @@ public sealed class EventParser
         return contract.Missing(values) is { } missing
             ? ParseResult<T>.Fail(ReasonCodes.MissingField, missing)
             : ParseResult<T>.Ok(contract.Create(values));
+    }
+
+    private static ParseResult<IItemEvent> Widen<T>(ParseResult<T> result)
+        where T : class, IItemEvent =>
+        result.IsValid ? ParseResult<IItemEvent>.Ok(result.Event) : ParseResult<IItemEvent>.Fail(result.ReasonCode, result.Reason);
+
+    /// <summary>
+    /// The top-level <c>type</c> field, looked up before the real read so that the right field table reads the event:
+    /// (false, null) when there is none or the payload is no readable JSON object (the real read then says why), (true, null)
+    /// when its value is not a string.
+    /// </summary>
+    private static (bool Found, string? Type) FindType(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (false, null);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("type"u8);
+                reader.Read();
+                if (isType)
+                {
+                    return (true, reader.TokenType == JsonTokenType.String ? reader.GetString() : null);
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Broken JSON or a lone surrogate: the read by the item-created table reports it.
+        }
+
+        return (false, null);
     }
 
     // Both checks run before the JSON reader: the size so a huge message costs nothing, the encoding

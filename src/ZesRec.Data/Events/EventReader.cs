@@ -71,6 +71,7 @@ internal ref struct EventReader
         FieldKind.Text => Text(field.Name),
         FieldKind.Timestamp => Timestamp(field.Name),
         FieldKind.Position => Position(field.Name),
+        FieldKind.Type => TypeName(field.Name),
         _ => throw new ArgumentOutOfRangeException(nameof(field), field.Kind, "unknown field kind"),
     };
 
@@ -149,6 +150,18 @@ internal ref struct EventReader
         }
 
         return value;
+    }
+
+    public string? TypeName(string field)
+    {
+        _reader.Read();
+        if (_reader.TokenType != JsonTokenType.String)
+        {
+            WrongType(field, "a string");
+            return null;
+        }
+
+        return _reader.GetString();
     }
 
     public long? Position(string field)

@@ -20,6 +20,21 @@ public sealed class ServeOptions
     public MetricsOptions Metrics { get; set; } = new();
 
     public ProcessingOptions Processing { get; set; } = new();
+
+    public ItemsOptions Items { get; set; } = new();
+}
+
+public sealed class ItemsOptions
+{
+    /// <summary>
+    /// The freshness policy: items created more than this many hours ago are no candidates (0: off). The age counts
+    /// from an item's createdAt; an item without one never expires.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public double MaxAgeHours { get; set; }
+
+    /// <summary>The maximum age as a span, or null when the policy is off.</summary>
+    public TimeSpan? MaxAge => MaxAgeHours > 0 ? TimeSpan.FromHours(MaxAgeHours) : null;
 }
 
 public sealed class KafkaOptions

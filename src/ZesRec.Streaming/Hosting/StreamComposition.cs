@@ -59,9 +59,9 @@ internal sealed class StreamComposition(
         readiness.NotReady("joining the consumer group");
         var kafka = options.Kafka.ToSettings();
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
-        var sessions = new UserSessions(states, options.Kafka.InteractionsTopic);
+        var sessions = new UserSessions(states, options.Kafka.InteractionsTopic, options.Kafka.InstanceId);
         using var recommender = new Recommender(model, catalog, device);
-        ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items) : recommender;
+        ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items, options.Items.MaxAge, clock) : recommender;
         var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, online, settings, guard, clock);
         var publisher = new BatchPublisher(producer);
 
@@ -98,6 +98,7 @@ internal sealed class StreamComposition(
     {
         ItemOffsetsKey = $"{options.Kafka.ItemsTopic}@{options.Kafka.InstanceId}",
         MaxMessageBytes = maxMessageBytes,
+        MaxItemAge = options.Items.MaxAge,
     };
 
     /// <summary>Either stream ending (failure or shutdown) ends both, so the pair restarts together.</summary>
@@ -123,21 +124,24 @@ internal sealed class StreamComposition(
     {
         var ids = new List<string>();
         var vectors = new List<float[]>();
+        var states = new List<CatalogState>();
         await foreach (var item in items.LoadAllAsync(cancellationToken))
         {
             ids.Add(item.ItemId);
             vectors.Add(item.Embedding);
+            states.Add(new CatalogState(item.CreatedAt, item.RemovedAt is not null));
             if (ids.Count == 10_000)
             {
-                processor.AddToCatalog(ids, vectors);
+                processor.AddToCatalog(ids, vectors, states);
                 ids.Clear();
                 vectors.Clear();
+                states.Clear();
             }
         }
 
         if (ids.Count > 0)
         {
-            processor.AddToCatalog(ids, vectors);
+            processor.AddToCatalog(ids, vectors, states);
         }
 
         log.WriteLine($"zesrec serve: {catalog.Count:N0} items loaded from PostgreSQL");

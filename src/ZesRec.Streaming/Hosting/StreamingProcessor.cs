@@ -84,7 +84,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
     public static void Validate(ServeOptions options)
     {
         var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        foreach (var part in new object[] { options, options.Kafka, options.Postgres, options.Metrics, options.Processing })
+        foreach (var part in new object[] { options, options.Kafka, options.Postgres, options.Metrics, options.Processing, options.Items })
         {
             System.ComponentModel.DataAnnotations.Validator.TryValidateObject(part, new(part), errors, validateAllProperties: true);
         }

@@ -50,6 +50,19 @@ public static class ZesRecMetrics
 
     public static readonly Gauge CatalogItems = Metrics.CreateGauge("zesrec_catalog_items", "Items in the scoring matrix.");
 
+    public static readonly Gauge CatalogCandidates = Metrics.CreateGauge(
+        "zesrec_catalog_candidates", "Items that can be recommended: in the scoring matrix, neither removed nor expired.");
+
+    public static readonly Counter ItemsUpdated = Metrics.CreateCounter("zesrec_items_updated_total", "item-updated events applied: a known item's text replaced and encoded again.");
+
+    public static readonly Counter ItemsRemoved = Metrics.CreateCounter("zesrec_items_removed_total", "item-removed events that took an item out of the candidates.");
+
+    public static readonly Counter ItemsExpired = Metrics.CreateCounter(
+        "zesrec_items_expired_total", "Items that left the candidates by age (Items:MaxAgeHours), counted by each process when it hides them.");
+
+    public static readonly Counter FencedFlushes = Metrics.CreateCounter(
+        "zesrec_store_fenced_flushes_total", "State flushes refused because another member took the partition over (its epoch moved on); the member rejoins and reloads.");
+
     public static readonly Gauge PendingInteractions = Metrics.CreateGauge(
         "zesrec_interactions_pending", "Interactions waiting for their item to arrive.");
 

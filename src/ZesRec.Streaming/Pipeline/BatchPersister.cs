@@ -43,10 +43,9 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
         await sessions.FlushGate.WaitAsync();
         try
         {
-            await FlushAsync(
-                [.. outcome.States.Where(s => sessions.Owns(s.Partition))],
-                [.. outcome.Offsets.Where(o => sessions.Owns(o.Partition))],
-                "states");
+            List<UserStateRow> states = [.. outcome.States.Where(s => sessions.Owns(s.Partition))];
+            List<(string, int Partition, long)> offsets = [.. outcome.Offsets.Where(o => sessions.Owns(o.Partition))];
+            await FlushAsync(states, offsets, "states", sessions.Fence(states.Select(s => s.Partition).Concat(offsets.Select(o => o.Partition))));
         }
         finally
         {
@@ -54,9 +53,19 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
         }
     }
 
-    private async Task FlushAsync(IReadOnlyList<UserStateRow> states, IReadOnlyList<(string, int, long)> offsets, string kind)
+    private async Task FlushAsync(IReadOnlyList<UserStateRow> states, IReadOnlyList<(string, int, long)> offsets, string kind, PartitionFence? fence = null)
     {
         using var timer = ZesRecMetrics.StoreSeconds.WithLabels(kind).NewTimer();
-        await store.FlushAsync(states, offsets);
+        try
+        {
+            await store.FlushAsync(states, offsets, fence: fence);
+        }
+        catch (PartitionFencedException)
+        {
+            // A zombie's flush (it was paused past the session timeout): its streams fail and restart, which rejoins
+            // the group and reloads whatever partitions it is given from the new owner's states.
+            ZesRecMetrics.FencedFlushes.Inc();
+            throw;
+        }
     }
 }

@@ -31,6 +31,13 @@ public sealed class InteractionBatchProcessor(
 
     public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
     {
+        // The freshness policy runs at batch boundaries, clock ticks included, so stale items leave without traffic too.
+        if (settings.MaxItemAge is { } maxAge && catalog.Expire(clock.GetUtcNow(), maxAge) is var expired and > 0)
+        {
+            ZesRecMetrics.ItemsExpired.Inc(expired);
+            ZesRecMetrics.CatalogCandidates.Set(catalog.CandidateCount);
+        }
+
         if (batch.Count == 0 && pending.Count == 0)
         {
             // A clock tick with nothing waiting for its item: nothing to do.
@@ -44,7 +51,14 @@ public sealed class InteractionBatchProcessor(
             using var timer = ZesRecMetrics.ScorerSeconds.NewTimer();
             var read = Read(batch);
             var newUsers = read.Where(r => r.Event is { } e && sessions.Find(e.UserId) is null).Select(r => r.Event!.UserId).Distinct(StringComparer.Ordinal).ToList();
-            var outcome = Process(read, await sessions.StoredPartitionsAsync(newUsers));
+            var storedElsewhere = await sessions.StoredPartitionsAsync(newUsers);
+            BatchOutcome outcome;
+            // One view of the catalogue for the whole batch: an item change lands before or after it, never inside.
+            using (catalog.Pin())
+            {
+                outcome = Process(read, storedElsewhere);
+            }
+
             outcome.Inputs.AddRange(inputs);
             return outcome;
         }

@@ -10,12 +10,13 @@ using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Pipeline;
 
-/// <summary>A batch between the encode and store stages.</summary>
-public sealed record EncodedItems(BatchOutcome Outcome, IReadOnlyList<ItemCreated> Items, float[][] Vectors);
+/// <summary>A batch between the encode and store stages: its valid item events in order, and a vector for each one with a text.</summary>
+public sealed record EncodedItems(BatchOutcome Outcome, IReadOnlyList<ConsumeResult<string?, byte[]>> Records, IReadOnlyList<IItemEvent> Events, float[]?[] Vectors);
 
 /// <summary>
-/// Encodes a micro-batch of item-created events (text encoder, then the model's item layer), upserts them into
-/// PostgreSQL and adds them to the in-memory catalogue; from then on they can be recommended.
+/// Applies a micro-batch of item events: item-created and item-updated texts are encoded (text encoder, then the
+/// model's item layer), and every change is stored in PostgreSQL, then made in the in-memory catalogue at once
+/// (<see cref="ItemCatalog.Pin"/>), between two interaction batches. The rules per item are <see cref="ItemChanges"/>'.
 /// </summary>
 public sealed class ItemBatchProcessor(
     ITextEncoder encoder,
@@ -46,7 +47,8 @@ public sealed class ItemBatchProcessor(
         var outcome = new BatchOutcome();
         outcome.Inputs.AddRange(batch);
         var now = clock.GetUtcNow();
-        var latest = new Dictionary<string, ItemCreated>(StringComparer.Ordinal);
+        var records = new List<ConsumeResult<string?, byte[]>>();
+        var events = new List<IItemEvent>();
         var next = new Dictionary<int, long>();
         foreach (var record in batch)
         {
@@ -58,7 +60,7 @@ public sealed class ItemBatchProcessor(
                 continue;
             }
 
-            var parsed = parser.ParseItem(record.Message.Value ?? []);
+            var parsed = parser.ParseItemEvent(record.Message.Value ?? []);
             if (!parsed.IsValid)
             {
                 outcome.Messages.Add(DeadLetters.For(record, parsed.ReasonCode, parsed.Reason, settings, now));
@@ -71,24 +73,32 @@ public sealed class ItemBatchProcessor(
             }
             else
             {
-                latest[parsed.Event.ItemId] = parsed.Event;
+                records.Add(record);
+                events.Add(parsed.Event);
             }
         }
 
         outcome.Offsets.AddRange(next.Select(kv => (settings.ItemOffsetsKey, kv.Key, kv.Value)));
-        var items = latest.Values.ToList();
-        if (items.Count == 0)
+        var vectors = new float[]?[events.Count];
+        var texts = events.Select((e, i) => (Text: TextOf(e), At: i)).Where(t => t.Text is not null).ToList();
+        if (texts.Count == 0)
         {
-            return new EncodedItems(outcome, items, []);
+            return new EncodedItems(outcome, records, events, vectors);
         }
 
         using (ZesRecMetrics.EncoderSeconds.NewTimer())
         {
-            return new EncodedItems(outcome, items, await Task.Run(() => Encode(items)));
+            var encoded = await Task.Run(() => Encode([.. texts.Select(t => t.Text!)]));
+            for (var i = 0; i < texts.Count; i++)
+            {
+                vectors[texts[i].At] = encoded[i];
+            }
         }
+
+        return new EncodedItems(outcome, records, events, vectors);
     }
 
-    /// <summary>Upserts encoded items into PostgreSQL, then adds them to the catalogue: from then on they can be recommended.</summary>
+    /// <summary>Stores the batch's changes in PostgreSQL, then makes them in the catalogue: from then on they count.</summary>
     public async Task<BatchOutcome> StoreAsync(EncodedItems encoded)
     {
         try
@@ -105,19 +115,44 @@ public sealed class ItemBatchProcessor(
 
     private async Task StoreOnceAsync(EncodedItems encoded)
     {
-        if (encoded.Items.Count > 0)
+        if (encoded.Events.Count == 0)
         {
-            using (ZesRecMetrics.StoreSeconds.WithLabels("items").NewTimer())
+            return;
+        }
+
+        // Folded here, not while encoding: the previous batch's changes are in the catalogue only once it is stored.
+        var now = clock.GetUtcNow();
+        var fold = ItemChanges.Fold(encoded.Events, catalog.StateOf, now);
+        foreach (var (at, reason) in fold.Refused)
+        {
+            encoded.Outcome.Messages.Add(DeadLetters.For(encoded.Records[at], ReasonCodes.UnknownItem, reason, settings, now));
+        }
+
+        var written = fold.Changes.Where(c => c.Text is not null).ToList();
+        var removedOnly = fold.Changes.Where(c => c.Text is null && c.Removed).ToList();
+        using (ZesRecMetrics.StoreSeconds.WithLabels("items").NewTimer())
+        {
+            await store.UpsertAsync([.. written.Select(c => new StoredItem(c.ItemId, c.Text!, encoded.Vectors[c.TextFrom]!, c.CreatedAt, c.Removed ? c.RemovedAt ?? now : null))]);
+            await store.MarkRemovedAsync([.. removedOnly.Select(c => (c.ItemId, c.RemovedAt ?? now))]);
+        }
+
+        using (catalog.Pin())
+        {
+            if (written.Count > 0)
             {
-                await store.UpsertAsync([.. encoded.Items.Select((it, i) => new StoredItem(it.ItemId, it.Text, encoded.Vectors[i], it.CreatedAt))]);
+                AddToCatalog([.. written.Select(c => c.ItemId)], [.. written.Select(c => encoded.Vectors[c.TextFrom]!)], [.. written.Select(c => new CatalogState(c.CreatedAt, c.Removed))]);
             }
 
-            AddToCatalog([.. encoded.Items.Select(i => i.ItemId)], encoded.Vectors);
+            catalog.Remove(removedOnly.Select(c => c.ItemId));
         }
+
+        ZesRecMetrics.ItemsUpdated.Inc(fold.Updated);
+        ZesRecMetrics.ItemsRemoved.Inc(fold.Removed);
+        ZesRecMetrics.CatalogCandidates.Set(catalog.CandidateCount);
     }
 
-    /// <summary>Adds stored items (startup load) to the catalogue.</summary>
-    public void AddToCatalog(IReadOnlyList<string> ids, IReadOnlyList<float[]> vectors)
+    /// <summary>Adds stored items (startup load) to the catalogue, with their creation times and removals.</summary>
+    public void AddToCatalog(IReadOnlyList<string> ids, IReadOnlyList<float[]> vectors, IReadOnlyList<CatalogState>? states = null)
     {
         var dim = catalog.Dim;
         var flat = new float[ids.Count * dim];
@@ -127,24 +162,32 @@ public sealed class ItemBatchProcessor(
         }
 
         using var t = tensor(flat, [ids.Count, dim], device: device);
-        catalog.Upsert(ids, t);
+        catalog.Upsert(ids, t, states);
         ZesRecMetrics.CatalogItems.Set(catalog.Count);
+        ZesRecMetrics.CatalogCandidates.Set(catalog.CandidateCount);
     }
 
-    private float[][] Encode(List<ItemCreated> items)
+    private static string? TextOf(IItemEvent e) => e switch
     {
-        var text = encoder.Encode([.. items.Select(i => i.Text)]);
+        ItemCreated c => c.Text,
+        ItemUpdated u => u.Text,
+        _ => null,
+    };
+
+    private float[][] Encode(List<string> texts)
+    {
+        var text = encoder.Encode(texts);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var flat = new float[items.Count * encoder.Dimension];
-        for (var i = 0; i < items.Count; i++)
+        var flat = new float[texts.Count * encoder.Dimension];
+        for (var i = 0; i < texts.Count; i++)
         {
             text[i].CopyTo(flat, i * encoder.Dimension);
         }
 
-        var vectors = model.ItemVectors(tensor(flat, [items.Count, encoder.Dimension], device: device)).cpu();
+        var vectors = model.ItemVectors(tensor(flat, [texts.Count, encoder.Dimension], device: device)).cpu();
         var dim = (int)vectors.shape[1];
         var all = vectors.data<float>().ToArray();
-        return [.. Enumerable.Range(0, items.Count).Select(i => all.AsSpan(i * dim, dim).ToArray())];
+        return [.. Enumerable.Range(0, texts.Count).Select(i => all.AsSpan(i * dim, dim).ToArray())];
     }
 }

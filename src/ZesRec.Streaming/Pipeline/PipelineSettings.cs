@@ -23,4 +23,7 @@ public sealed record PipelineSettings(
     /// message.max.bytes and the output topics' max.message.bytes. Dead letters are cut to fit it.
     /// </summary>
     public int MaxMessageBytes { get; init; } = ZesRec.Data.Events.DeadLetter.MaxMessageBytes;
+
+    /// <summary>The freshness policy (Items:MaxAgeHours): items older than this are no candidates; null: off.</summary>
+    public TimeSpan? MaxItemAge { get; init; }
 }

@@ -128,10 +128,10 @@ public sealed class PoisonGuard
                 : null;
         }
 
-        // A model upgrade's switch refuses the old model's flush: no record is at fault, and isolating them one by
-        // one would only repeat the refusal until the processor stops.
+        // A model upgrade's switch refuses the old model's flush, fencing a zombie's: no record is at fault, and
+        // isolating them one by one would only repeat the refusal.
         if (chain.Any(e => e is OperationCanceledException or TimeoutException or ObjectDisposedException or IOException or System.Net.Sockets.SocketException
-                or Storage.ModelVersionMismatchException))
+                or Storage.ModelVersionMismatchException or Storage.PartitionFencedException))
         {
             return null;
         }

@@ -43,12 +43,33 @@ public sealed class DatasetReplayer
         var window = new InFlightWindow(_options.MaxInFlight);
 
         var (items, textsCut) = _options.PublishItems ? await PublishItemsAsync(dataset.Items, window, progress, cancellationToken) : (0, 0);
+        var itemEvents = await PublishItemEventsAsync(window, cancellationToken);
 
         var interactionsClock = Stopwatch.StartNew();
         var interactions = _options.PublishInteractions ? await PublishInteractionsAsync(dataset.Interactions, window, progress, cancellationToken) : 0;
         interactionsClock.Stop();
 
-        return new ReplayReport(items, interactions, textsCut, total.Elapsed, interactionsClock.Elapsed);
+        return new ReplayReport(items, interactions, textsCut, total.Elapsed, interactionsClock.Elapsed, itemEvents);
+    }
+
+    /// <summary>Publishes only <see cref="ReplayOptions.ItemEvents"/>, without a dataset.</summary>
+    public async Task<ReplayReport> ReplayItemEventsAsync(CancellationToken cancellationToken = default)
+    {
+        var total = Stopwatch.StartNew();
+        var published = await PublishItemEventsAsync(new InFlightWindow(_options.MaxInFlight), cancellationToken);
+        return new ReplayReport(0, 0, 0, total.Elapsed, TimeSpan.Zero, published);
+    }
+
+    // Acknowledged before any interaction, like the items: an interaction must not overtake an update it follows.
+    private async Task<int> PublishItemEventsAsync(InFlightWindow window, CancellationToken cancellationToken)
+    {
+        foreach (var (itemId, value) in _options.ItemEvents)
+        {
+            await SendAsync(window, _options.ItemsTopic, itemId, value, cancellationToken);
+        }
+
+        await window.DrainAsync();
+        return _options.ItemEvents.Count;
     }
 
     private async Task<(int Published, int TextsCut)> PublishItemsAsync(

@@ -13,6 +13,12 @@ public sealed record ReplayOptions
 
     public bool PublishInteractions { get; init; } = true;
 
+    /// <summary>
+    /// Item events (<see cref="ItemEventFile"/>) published after the dataset's items and before its interactions, in
+    /// their order, keyed by item id; empty: none.
+    /// </summary>
+    public IReadOnlyList<(string ItemId, byte[] Value)> ItemEvents { get; init; } = [];
+
     /// <summary>Dataset time runs this many times faster than real time; null: no time pacing.</summary>
     public double? Speed { get; init; }
 

@@ -82,6 +82,12 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
                 scores.index_put_(float.NegativeInfinity, tensor(rows.ToArray(), device: device), tensor(cols.ToArray(), device: device));
             }
 
+            // Removed and expired items keep their rows for state steps but are never candidates.
+            if (catalog.HiddenRows is { Length: > 0 } hidden)
+            {
+                scores.index_fill_(1, tensor(hidden, device: device), float.NegativeInfinity);
+            }
+
             var take = Math.Min(k, ids.Count);
             var (v, ix, counts) = SelectTop(scores, states.Count, ids.Count, take);
             var result = new (string, float)[states.Count][];

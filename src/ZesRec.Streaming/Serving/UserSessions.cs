@@ -10,10 +10,11 @@ namespace ZesRec.Streaming.Serving;
 /// next offset come from PostgreSQL (the source seeks there); on revocation they are dropped after any flush in
 /// progress has finished, so the next owner never loads a state older than one this process is still writing.
 /// </summary>
-public sealed class UserSessions(StateStore store, string topic) : IPartitionAssignmentHandler
+public sealed class UserSessions(StateStore store, string topic, string owner = "") : IPartitionAssignmentHandler
 {
     private readonly Dictionary<string, UserSession> sessions = new(StringComparer.Ordinal);
     private readonly HashSet<int> owned = [];
+    private readonly Dictionary<int, long> epochs = [];
 
     /// <summary>Held while a batch of interactions is applied; a rebalance waits for it.</summary>
     public SemaphoreSlim ProcessGate { get; } = new(1, 1);
@@ -28,6 +29,10 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
     public int Count => sessions.Count;
 
     public bool Owns(int partition) => owned.Contains(partition);
+
+    /// <summary>The epochs this member claimed for <paramref name="partitions"/>, which a flush of them must still hold.</summary>
+    public PartitionFence Fence(IEnumerable<int> partitions) =>
+        new(topic, partitions.Distinct().Where(epochs.ContainsKey).ToDictionary(p => p, p => epochs[p]));
 
     public UserSession? Find(string userId) => sessions.GetValueOrDefault(userId);
 
@@ -44,6 +49,12 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
         try
         {
             var numbers = partitions.Select(p => p.Partition.Value).ToArray();
+            // Claimed before loading: a flush of a former owner still running finishes first (and is loaded), a later one is refused.
+            foreach (var (partition, epoch) in store.ClaimAsync(topic, numbers, owner).GetAwaiter().GetResult())
+            {
+                epochs[partition] = epoch;
+            }
+
             var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
             foreach (var row in stored.States)
             {
@@ -89,6 +100,10 @@ public sealed class UserSessions(StateStore store, string topic) : IPartitionAss
         {
             var gone = partitions.Select(p => p.Partition.Value).ToHashSet();
             owned.ExceptWith(gone);
+            foreach (var partition in gone)
+            {
+                epochs.Remove(partition);
+            }
             foreach (var user in sessions.Values.Where(s => gone.Contains(s.Partition)).Select(s => s.UserId).ToList())
             {
                 sessions.Remove(user);

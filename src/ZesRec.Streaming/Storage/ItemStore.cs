@@ -20,26 +20,34 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
             item_id    text NOT NULL,
             text       text NOT NULL,
             embedding  vector NOT NULL,
-            created_at timestamptz
+            created_at timestamptz,
+            removed_at timestamptz
         ) ON COMMIT DROP
         """;
 
-    private const string CopySql = "COPY items_staging (item_id, text, embedding, created_at) FROM STDIN (FORMAT BINARY)";
+    private const string CopySql = "COPY items_staging (item_id, text, embedding, created_at, removed_at) FROM STDIN (FORMAT BINARY)";
 
     private const string MergeSql = """
-        INSERT INTO items (model_version, item_id, text, embedding, created_at)
-        SELECT $1, item_id, text, embedding, created_at FROM items_staging ORDER BY item_id
+        INSERT INTO items (model_version, item_id, text, embedding, created_at, removed_at)
+        SELECT $1, item_id, text, embedding, created_at, removed_at FROM items_staging ORDER BY item_id
         ON CONFLICT (model_version, item_id) DO UPDATE
-        SET text = EXCLUDED.text, embedding = EXCLUDED.embedding, created_at = EXCLUDED.created_at, stored_at = now()
+        SET text = EXCLUDED.text, embedding = EXCLUDED.embedding, created_at = EXCLUDED.created_at, removed_at = EXCLUDED.removed_at, stored_at = now()
         """;
 
-    private const string LoadAllSql = "SELECT item_id, text, embedding, created_at FROM items WHERE model_version = $1 ORDER BY item_id";
+    private const string LoadAllSql = "SELECT item_id, text, embedding, created_at, removed_at FROM items WHERE model_version = $1 ORDER BY item_id";
+
+    // Keeps text and vector: states of users who meet the item later still step with it, and an upgrade re-embeds it.
+    private const string RemoveSql = """
+        UPDATE items SET removed_at = r.at, stored_at = now()
+        FROM unnest($2::text[], $3::timestamptz[]) AS r(id, at)
+        WHERE model_version = $1 AND item_id = r.id AND removed_at IS NULL
+        """;
 
     // <#> is the negative inner product, so ascending order is best first.
     private const string NearestSql = """
         SELECT item_id, -(embedding <#> $1) AS score
         FROM items
-        WHERE model_version = $3
+        WHERE model_version = $3 AND removed_at IS NULL AND ($4::timestamptz IS NULL OR created_at IS NULL OR created_at >= $4)
         ORDER BY embedding <#> $1
         LIMIT $2
         """;
@@ -74,14 +82,8 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
                 await writer.WriteAsync(item.ItemId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(item.Text, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(new Vector(item.Embedding), cancellationToken).ConfigureAwait(false);
-                if (item.CreatedAt is { } createdAt)
-                {
-                    await writer.WriteAsync(createdAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await WriteTimeAsync(writer, item.CreatedAt, cancellationToken).ConfigureAwait(false);
+                await WriteTimeAsync(writer, item.RemovedAt, cancellationToken).ConfigureAwait(false);
             }
 
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -111,13 +113,34 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetFieldValue<Vector>(2).ToArray(),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
         }
     }
 
     /// <summary>
+    /// Marks stored items as removed at the given times (their text and vector stay); items removed already keep
+    /// their first removal time. Returns the rows changed.
+    /// </summary>
+    public async Task<int> MarkRemovedAsync(IReadOnlyList<(string ItemId, DateTimeOffset RemovedAt)> removals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(removals);
+        if (removals.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var command = dataSource.CreateCommand(RemoveSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. removals.Select(r => r.ItemId)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. removals.Select(r => r.RemovedAt.UtcDateTime)] });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The <paramref name="k"/> items of largest inner product with <paramref name="query"/>, best
-    /// first, leaving out <paramref name="excluding"/> (e.g. what the user has already seen). For a
+    /// first, leaving out <paramref name="excluding"/> (e.g. what the user has already seen), removed items and
+    /// items created before <paramref name="createdSince"/> (the freshness policy; items without a time stay). For a
     /// catalogue too large for memory: exact without an index, approximate with the
     /// <see cref="VectorIndexKind.InnerProduct"/> HNSW index.
     /// </summary>
@@ -125,6 +148,7 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
         float[] query,
         int k,
         IReadOnlyCollection<string>? excluding = null,
+        DateTimeOffset? createdSince = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -149,6 +173,7 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
             command.Parameters.Add(new NpgsqlParameter { Value = new Vector(query) });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)createdSince?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (result.Count < k && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -162,6 +187,18 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    private static async Task WriteTimeAsync(NpgsqlBinaryImporter writer, DateTimeOffset? time, CancellationToken cancellationToken)
+    {
+        if (time is { } t)
+        {
+            await writer.WriteAsync(t.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static List<StoredItem> Deduplicate(IReadOnlyList<StoredItem> items)

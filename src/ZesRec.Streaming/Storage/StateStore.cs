@@ -60,6 +60,17 @@ public sealed class StateStore
         ORDER BY user_id
         """;
 
+    // A member's claim on partitions it was assigned: each claim moves the epoch on, which fences every earlier owner.
+    private const string ClaimSql = """
+        INSERT INTO partition_owner (topic, partition, epoch, owner)
+        SELECT $1, p, 1, $3 FROM unnest($2::int[]) AS p ORDER BY p
+        ON CONFLICT (topic, partition) DO UPDATE SET epoch = partition_owner.epoch + 1, owner = EXCLUDED.owner
+        RETURNING partition, epoch
+        """;
+
+    // FOR SHARE: flushes of other partitions run side by side, and a claim (an UPDATE) waits for a flush in progress.
+    private const string EpochsSql = "SELECT partition, epoch FROM partition_owner WHERE topic = $1 AND partition = ANY($2) ORDER BY partition FOR SHARE";
+
     private const string LoadOffsetsSql = "SELECT partition, next_offset FROM input_offsets WHERE topic = $1 AND partition = ANY($2)";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -88,10 +99,15 @@ public sealed class StateStore
     /// Writes the states (the last one wins when a user repeats) and the next offsets in one
     /// transaction: after a failure nothing of the flush is visible.
     /// </summary>
+    /// <param name="fence">
+    /// The epochs this member claimed for the partitions it writes (<see cref="ClaimAsync"/>): the flush writes only
+    /// while each is still the partition's current one, and otherwise throws <see cref="PartitionFencedException"/>.
+    /// </param>
     public async Task FlushAsync(
         IReadOnlyList<UserStateRow> states,
         IReadOnlyList<(string Topic, int Partition, long NextOffset)> offsets,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        PartitionFence? fence = null)
     {
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(offsets);
@@ -106,6 +122,11 @@ public sealed class StateStore
         if (_servingOnly)
         {
             await CheckServingAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (fence is { Epochs.Count: > 0 })
+        {
+            await CheckFenceAsync(connection, fence, cancellationToken).ConfigureAwait(false);
         }
 
         if (offsets.Count > 0)
@@ -206,6 +227,55 @@ public sealed class StateStore
         }
 
         return nextOffsets;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="partitions"/> of <paramref name="topic"/> for <paramref name="owner"/> on assignment: each
+    /// partition's epoch moves on (1 for a first claim), after any flush in progress under the old epoch. Returns the
+    /// new epochs, which this member's flushes of those partitions then carry (<see cref="PartitionFence"/>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, long>> ClaimAsync(string topic, IReadOnlyCollection<int> partitions, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(partitions);
+        var epochs = new Dictionary<int, long>();
+        if (partitions.Count == 0)
+        {
+            return epochs;
+        }
+
+        await using var command = _dataSource.CreateCommand(ClaimSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = topic });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. partitions.Distinct()] });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            epochs[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return epochs;
+    }
+
+    private static async Task CheckFenceAsync(NpgsqlConnection connection, PartitionFence fence, CancellationToken cancellationToken)
+    {
+        var current = new Dictionary<int, long>();
+        await using (var command = new NpgsqlCommand(EpochsSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fence.Topic });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. fence.Epochs.Keys] });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                current[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var lost = fence.Epochs.Where(e => current.GetValueOrDefault(e.Key, -1) != e.Value).Select(e => e.Key).Order().ToList();
+        if (lost.Count > 0)
+        {
+            throw new PartitionFencedException(fence.Topic, lost);
+        }
     }
 
     /// <summary>
@@ -348,3 +418,6 @@ public sealed class StateStore
         return unique;
     }
 }
+
+/// <summary>The epochs a member claimed for the partitions of <paramref name="Topic"/> that a flush writes.</summary>
+public sealed record PartitionFence(string Topic, IReadOnlyDictionary<int, long> Epochs);

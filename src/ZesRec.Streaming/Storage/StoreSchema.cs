@@ -47,6 +47,26 @@ public static class StoreSchema
         );
         """;
 
+    // Added to version 2 without a new version: a nullable column and a new table, which older builds ignore.
+    // removed_at: item-removed events; partition_owner: the epoch each interaction partition's owner flushes under.
+    // The column is looked up first: ALTER TABLE locks items exclusively even when it has nothing to do.
+    private const string ColumnsSinceV2Sql = """
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                           WHERE table_schema = current_schema() AND table_name = 'items' AND column_name = 'removed_at') THEN
+                ALTER TABLE items ADD COLUMN removed_at timestamptz;
+            END IF;
+        END $$;
+        CREATE TABLE IF NOT EXISTS partition_owner (
+            topic     text NOT NULL,
+            partition int NOT NULL CHECK (partition >= 0),
+            epoch     bigint NOT NULL,
+            owner     text NOT NULL,
+            PRIMARY KEY (topic, partition)
+        );
+        """;
+
     private const string VersionTableSql = """
         CREATE TABLE IF NOT EXISTS schema_version (
             only_row      boolean PRIMARY KEY DEFAULT true CHECK (only_row),
@@ -137,6 +157,7 @@ public static class StoreSchema
             await ExecuteAsync(connection, string.Format(CultureInfo.InvariantCulture, TablesSql, dimension), cancellationToken).ConfigureAwait(false);
         }
 
+        await ExecuteAsync(connection, ColumnsSinceV2Sql, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             await using var write = new NpgsqlCommand("INSERT INTO schema_version (version, dimension) VALUES ($1, $2)", connection);

@@ -24,9 +24,10 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
     public Action<int>? ItemsCommitted { get; init; }
 
     private const string MissingItemsSql = """
-        SELECT o.item_id, o.text, o.created_at FROM items o
+        SELECT o.item_id, o.text, o.created_at, o.removed_at FROM items o
         WHERE o.model_version = $1
-          AND NOT EXISTS (SELECT 1 FROM items n WHERE n.model_version = $2 AND n.item_id = o.item_id)
+          AND NOT EXISTS (SELECT 1 FROM items n WHERE n.model_version = $2 AND n.item_id = o.item_id
+                          AND n.text = o.text AND n.removed_at IS NOT DISTINCT FROM o.removed_at)
         ORDER BY o.item_id
         LIMIT $3
         """;
@@ -141,7 +142,7 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
         var total = 0;
         while (true)
         {
-            var batch = new List<(string Id, string Text, DateTimeOffset? CreatedAt)>();
+            var batch = new List<(string Id, string Text, DateTimeOffset? CreatedAt, DateTimeOffset? RemovedAt)>();
             await using (var command = dataSource.CreateCommand(MissingItemsSql))
             {
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serving });
@@ -150,7 +151,8 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    batch.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)));
+                    batch.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                        reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
                 }
             }
 
@@ -160,7 +162,7 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
             }
 
             var embedded = Embed([.. batch.Select(b => b.Text)]);
-            await items.UpsertAsync([.. batch.Select((b, i) => new StoredItem(b.Id, b.Text, embedded[i], b.CreatedAt))], cancellationToken).ConfigureAwait(false);
+            await items.UpsertAsync([.. batch.Select((b, i) => new StoredItem(b.Id, b.Text, embedded[i], b.CreatedAt, b.RemovedAt))], cancellationToken).ConfigureAwait(false);
             total += batch.Count;
             vectors = null;
             ItemsCommitted?.Invoke(total);

@@ -112,6 +112,12 @@ public sealed class ServeProcess : IDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process is frozen as by a long GC pause or a suspended VM; nothing of it runs until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT: a paused process runs on from where it stopped.</summary>
+    public void Resume() => Signal("CONT");
+
     /// <summary>A gauge or counter without labels from /metrics; null while the endpoint does not answer.</summary>
     public async Task<double?> MetricAsync(string name)
     {
@@ -183,6 +189,13 @@ public sealed class ServeProcess : IDisposable
                 output.Dequeue();
             }
         }
+    }
+
+    private void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private static string BuildConfiguration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
