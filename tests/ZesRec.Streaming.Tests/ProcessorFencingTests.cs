@@ -11,7 +11,7 @@ namespace ZesRec.Streaming.Tests;
 /// session timeout, b takes a's partitions over and advances them, then a runs on (SIGCONT). a's stale flush must be
 /// refused (zesrec_store_fenced_flushes_total), a rejoins, and the end states equal a single uninterrupted run's.
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ProcessCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ProcessorFencingTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
