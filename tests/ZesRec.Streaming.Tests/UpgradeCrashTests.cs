@@ -27,7 +27,8 @@ public sealed class UpgradeCrashTests(KafkaService kafka, PostgresService postgr
         using var producer = new KafkaProducer(kafka.Settings("upgrade-kill-producer"));
         await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
         var group = KafkaService.FreshGroup("upgrade-kill");
-        var interactions = harness.Target.Interactions;
+        // In time order, so that users' interactions spread over the three parts.
+        var interactions = harness.Target.Interactions.OrderBy(i => i.OrderKey).ToList();
         var third = interactions.Count / 3;
         var itemCount = harness.Target.Items.Count;
         var oldProcessor = StreamingProcessor.Create(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, group), TextWriter.Null);
@@ -60,21 +61,33 @@ public sealed class UpgradeCrashTests(KafkaService kafka, PostgresService postgr
         Assert.Equal(itemCount, ItemsOf(schema.DataSource, newVersion));
         Assert.Equal(oldVersion, await StoreSchema.ServingVersionAsync(schema.DataSource));
 
-        // When the old model applies the second third, and the switch is killed while it holds the serving row and
-        // waits to write the caught-up states (a lock the test holds on user_states keeps it there)
+        // When the old model applies the second third and `zesrec upgrade` runs: its preparation is held at the last
+        // stale user X that has a new-version row (the test locks that row), while the old model applies an interaction
+        // of a user Y before X; then the test locks Y's row instead, so the switch, which catches Y up while it holds
+        // the serving row, waits there, and is killed with SIGKILL
         await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, interactions.Skip(third).Take(third));
         Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions) == 2 * third, Patience));
-        await using (var blocker = await schema.DataSource.OpenConnectionAsync())
+        var rest = interactions.Skip(2 * third).ToList();
+        var x = await ScalarAsync<string>(schema.DataSource, FirstStaleSql, oldVersion, newVersion);
+        Assert.True(x is not null, "no stale user has a prepared row");
+        var y = await ScalarAsync<string>(schema.DataSource, PassedUserSql, newVersion, x, rest.Select(i => i.UserId).Distinct().ToArray());
+        Assert.True(y is not null, $"no user before {x} has a prepared row and an interaction to come");
+        var early = rest.First(i => i.UserId == y);
+        rest.Remove(early);
+        await using (var holdX = await RowLock.TakeAsync(schema.DataSource, newVersion, x))
+        await using (var holdY = await RowLock.TakeAsync(schema.DataSource, newVersion, y, lockNow: false))
         {
-            await using var hold = await blocker.BeginTransactionAsync();
-            await Execute(blocker, "LOCK TABLE user_states IN SHARE MODE");
             using var switching = CliProcess.Start(Upgrade());
-            Assert.True(await Eventually.HoldsAsync(() => WaitsOnUserStates(schema) || switching.HasExited, Patience), switching.Output);
+            Assert.True(await Eventually.HoldsAsync(() => holdX.BlocksAnother(postgres.Admin) || switching.HasExited, Patience), switching.Output);
+            await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, [early]);
+            Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions) == 2 * third + 1, Patience));
+            await holdY.LockAsync();
+            await holdX.DisposeAsync();
+            Assert.True(await Eventually.HoldsAsync(() => holdY.BlocksAnother(postgres.Admin) || switching.HasExited, Patience), switching.Output);
             Assert.False(switching.HasExited, switching.Output);
             var held = await Assert.ThrowsAsync<PostgresException>(() => Execute(schema.DataSource, "SELECT serving_model FROM schema_version FOR UPDATE NOWAIT"));
             Assert.Equal(PostgresErrorCodes.LockNotAvailable, held.SqlState);
             await switching.KillAsync();
-            await hold.RollbackAsync();
         }
 
         // Then nothing of the switch remains: the old model serves and still applies interactions
@@ -95,7 +108,7 @@ public sealed class UpgradeCrashTests(KafkaService kafka, PostgresService postgr
         newOptions.ModelDir = others.TcnDir;
         await using (var newProcessor = await RunningProcessor.StartAsync(newOptions))
         {
-            await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, interactions.Skip(2 * third));
+            await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, rest);
             Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions) == interactions.Count, Patience));
         }
 
@@ -135,24 +148,34 @@ public sealed class UpgradeCrashTests(KafkaService kafka, PostgresService postgr
         return (long)command.ExecuteScalar()!;
     }
 
-    // A lock request on this schema's user_states that is not granted: the switch's catch-up, blocked by the test's lock.
-    private bool WaitsOnUserStates(ScratchSchema schema)
-    {
-        using var command = postgres.Admin.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = to_regclass($1)");
-        command.Parameters.AddWithValue($"\"{schema.Name}\".user_states");
-        return (long)command.ExecuteScalar()! > 0;
-    }
+    // The last user, in the order the upgrade rebuilds them, whose serving row moved past a prepared new-version row.
+    private const string FirstStaleSql = """
+        SELECT o.user_id FROM user_states o JOIN user_states n ON n.model_version = $2 AND n.user_id = o.user_id
+        WHERE o.model_version = $1 AND (n.last_offset <> o.last_offset OR n.interactions <> o.interactions)
+        ORDER BY o.user_id DESC LIMIT 1
+        """;
 
-    private static async Task Execute(NpgsqlConnection connection, string sql)
+    // A user before it with a prepared row and an interaction still to come.
+    private const string PassedUserSql = """
+        SELECT user_id FROM user_states WHERE model_version = $1 AND user_id < $2 AND user_id = ANY($3) ORDER BY user_id LIMIT 1
+        """;
+
+    private static async Task<T?> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql, params object[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        return await command.ExecuteScalarAsync() is T value ? value : default;
     }
 
     private static async Task Execute(NpgsqlDataSource dataSource, string sql)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await Execute(connection, sql);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
