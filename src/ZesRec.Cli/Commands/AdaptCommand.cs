@@ -49,7 +49,7 @@ public sealed class AdaptCommand : ICommand
         var epochs = args.GetInt("epochs", 3, min: 1);
         var learningRate = args.GetDouble("learning-rate", 0.02);
         var threads = args.GetInt("train-threads", 1, min: 1);
-        var metricsPort = args.Get("metrics-port");
+        var metricsPort = args.Get("metrics-port") is null ? (int?)null : options.Metrics.Port;
         var modelsDir = args.Get("models");
         CommandChecks.RejectUnknownOptions(args);
         if (string.IsNullOrWhiteSpace(options.ModelDir))
@@ -79,9 +79,7 @@ public sealed class AdaptCommand : ICommand
         };
         await using var dataSource = StoreDataSource.Create(
             options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public");
-        using var metrics = metricsPort is null
-            ? null
-            : new HealthServer(options.Metrics.Host, int.Parse(metricsPort, CultureInfo.InvariantCulture), () => (true, "adapting"));
+        using var metrics = metricsPort is { } port ? new HealthServer(options.Metrics.Host, port, () => (true, "adapting")) : null;
         if (metrics is not null)
         {
             Console.WriteLine($"zesrec adapt: metrics on http://{options.Metrics.Host}:{metrics.Port}/metrics");

@@ -30,6 +30,8 @@ public sealed class FineTuner(ZesRecModel model, Tensor textEmbeddings, Device d
         }
 
         var config = model.Config;
+        // Dropout draws from the global generator: seeded, the same data gives the same candidate.
+        manual_seed(config.Seed);
         var order = new Random((int)config.Seed);
         var generator = new Generator((ulong)config.Seed, device);
         var itemCount = (int)textEmbeddings.shape[0];
