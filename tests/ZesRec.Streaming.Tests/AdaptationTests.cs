@@ -7,6 +7,7 @@ using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Storage;
 using ZesRec.Streaming.Tests.Fixtures;
 using ZesRec.Tests.Shared;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Tests;
@@ -18,7 +19,7 @@ namespace ZesRec.Streaming.Tests;
 /// </summary>
 [Collection(ProcessorCollection.Name)]
 [Trait("Tier", "Integration")]
-public sealed class AdaptationTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
+public sealed class AdaptationTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
@@ -64,6 +65,7 @@ public sealed class AdaptationTests(KafkaService kafka, PostgresService postgres
             // Then it ends a round with a decision naming both scores (1,269 interactions are too few to gain from:
             // its candidate is refused, and the same model serves)
             Assert.True(await adapt.ExitCodeAsync(Patience) == 0, adapt.Output);
+            output.WriteLine(adapt.Output);
             Assert.Matches(@"zesrec adapt: (promoted|rejected): held-out NDCG@20 \d\.\d{4} .* against the serving model's \d\.\d{4}", adapt.Output);
             if (adapt.Output.Contains("zesrec adapt: rejected:", StringComparison.Ordinal))
             {
