@@ -42,6 +42,14 @@ public sealed record ModelCard
 
     public IReadOnlyList<EpochReport> Epochs { get; init; } = [];
 
+    /// <summary>For a model made by <c>zesrec adapt</c>: the model version it was fine-tuned from; null for a trained one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AdaptedFrom { get; init; }
+
+    /// <summary>For a model made by <c>zesrec adapt</c>: the target interactions it was fine-tuned on.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? AdaptedInteractions { get; init; }
+
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,

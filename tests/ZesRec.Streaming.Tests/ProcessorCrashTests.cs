@@ -11,7 +11,7 @@ namespace ZesRec.Streaming.Tests;
 /// The processor as a real process (`zesrec serve`), killed with SIGKILL at random moments and restarted, must end
 /// exactly where an uninterrupted run ends: every interaction applied once, every recommendation published.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ModelChangeCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ProcessorCrashTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, ITestOutputHelper output)
 {

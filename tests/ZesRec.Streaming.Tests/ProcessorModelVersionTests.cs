@@ -7,9 +7,9 @@ using ZesRec.Streaming.Tests.Fixtures;
 namespace ZesRec.Streaming.Tests;
 
 /// <summary>A processor refuses, before consuming anything, a store that another model serves.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(ModelChangeCollection.Name)]
 [Trait("Tier", "Integration")]
-public sealed class ProcessorModelVersionTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others) : IClassFixture<OtherModels>
+public sealed class ProcessorModelVersionTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 

@@ -13,9 +13,9 @@ namespace ZesRec.Streaming.Tests;
 /// <c>zesrec upgrade</c> against the real services: a GRU4Rec store moved to a TCN mid-stream, with a processor of
 /// each model running across the switch.
 /// </summary>
-[Collection(ProcessorCollection.Name)]
+[Collection(ModelChangeCollection.Name)]
 [Trait("Tier", "Integration")]
-public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others) : IClassFixture<OtherModels>
+public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 

@@ -11,6 +11,7 @@ public static class CommandRegistry
         new TrainCommand(),
         new ServeCommand(),
         new UpgradeCommand(),
+        new AdaptCommand(),
         new EvaluateCommand(),
         new PlotCommand(),
         new ReplayCommand(),

@@ -1,3 +1,4 @@
+using ZesRec.Model;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 
@@ -40,6 +41,22 @@ public sealed class ServeCommand : ICommand
         }
 
         CommandChecks.RequireModelFolders([options.ModelDir], "model");
+        while (true)
+        {
+            var code = await ServeOnceAsync(options, cancellationToken);
+            if (code is not { } exit)
+            {
+                // The folder now holds the model an upgrade switched the store to (zesrec adapt repoints a link).
+                continue;
+            }
+
+            return exit;
+        }
+    }
+
+    /// <summary>Runs a processor of the model in --model; null when it stopped for an upgrade to the model that --model now holds.</summary>
+    private static async Task<int?> ServeOnceAsync(ServeOptions options, CancellationToken cancellationToken)
+    {
         StreamingProcessor processor;
         try
         {
@@ -61,6 +78,12 @@ public sealed class ServeCommand : ICommand
             }
             catch (Streaming.Storage.ModelVersionMismatchException e)
             {
+                if (!cancellationToken.IsCancellationRequested && e.ServingVersion != processor.Card.ModelVersion && Follows(options.ModelDir, e.ServingVersion))
+                {
+                    Console.WriteLine($"zesrec serve: model {e.ServingVersion} now serves the store and {options.ModelDir} holds it: restarting with it");
+                    return null;
+                }
+
                 // Not a setting to fix but a model to upgrade to: the usage code, so scripts can tell it apart.
                 await Console.Error.WriteLineAsync($"zesrec serve: {e.Message}");
                 return ExitCodes.Usage;
@@ -73,5 +96,17 @@ public sealed class ServeCommand : ICommand
         }
 
         return 0;
+    }
+
+    private static bool Follows(string modelDir, string servingVersion)
+    {
+        try
+        {
+            return ModelCard.Load(modelDir).ModelVersion == servingVersion;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -10,7 +10,7 @@ public sealed class UpgradeCommand : ICommand
     public string Summary => "Move a store to a new model: re-embed items, rebuild user states, switch the serving model.";
 
     public string Help => """
-        Usage: zesrec upgrade --model DIR [--prepare-only] [--drop-old] [serve's --pg, --pg-schema, --device, --threads]
+        Usage: zesrec upgrade --model DIR [--prepare-only] [--drop-old] [--batch-size N] [serve's --pg, --pg-schema, --device, --threads]
 
         Prepares the model in DIR beside the model that serves the store: embeds the stored item texts and rebuilds
         every user's state from the stored history, in batches that commit (a killed run resumes). Then it catches
@@ -20,6 +20,8 @@ public sealed class UpgradeCommand : ICommand
         zesrec serve's (appsettings.json, ZESREC_ variables, flags).
           --prepare-only   prepare, but leave the serving model as it is (rerun without it to switch)
           --drop-old       afterwards, delete the rows of every model version but the serving one
+          --batch-size N   items embedded, or users rebuilt, per committed transaction (default 256; smaller
+                           batches hold row locks for less time and lose less work to a kill)
         """;
 
     public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
@@ -27,6 +29,7 @@ public sealed class UpgradeCommand : ICommand
         var options = ServeConfiguration.Load(args);
         var prepareOnly = args.GetFlag("prepare-only");
         var dropOld = args.GetFlag("drop-old");
+        var batchSize = args.GetInt("batch-size", 256, min: 1);
         CommandChecks.RejectUnknownOptions(args);
         if (string.IsNullOrWhiteSpace(options.ModelDir))
         {
@@ -36,7 +39,7 @@ public sealed class UpgradeCommand : ICommand
         CommandChecks.RequireModelFolders([options.ModelDir], "model");
         try
         {
-            await UpgradeRun.RunAsync(options, prepareOnly, dropOld, Console.Out, cancellationToken);
+            await UpgradeRun.RunAsync(options, prepareOnly, dropOld, Console.Out, cancellationToken, batchSize);
         }
         catch (UpgradeException e)
         {

@@ -109,7 +109,7 @@ public sealed class Trainer(ZesRecModel model, Tensor textEmbeddings, Device dev
     }
 
     /// <summary>Shuffled, then grouped by length so a batch pads little; batch order shuffled again.</summary>
-    private static List<TrainingSequence[]> Batches(IReadOnlyList<TrainingSequence> sequences, int size, Random random)
+    internal static List<TrainingSequence[]> Batches(IReadOnlyList<TrainingSequence> sequences, int size, Random random)
     {
         var shuffled = sequences.ToArray();
         random.Shuffle(shuffled);

@@ -9,7 +9,7 @@ namespace ZesRec.Streaming.Upgrade;
 /// <summary>What <c>zesrec upgrade</c> does, with the serve settings (model, PostgreSQL, device, threads, text cache).</summary>
 public static class UpgradeRun
 {
-    public static async Task RunAsync(ServeOptions options, bool prepareOnly, bool dropOld, TextWriter log, CancellationToken cancellationToken)
+    public static async Task RunAsync(ServeOptions options, bool prepareOnly, bool dropOld, TextWriter log, CancellationToken cancellationToken, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(options);
         var device = DeviceSelection.Resolve(options.Processing.Device);
@@ -19,7 +19,7 @@ public static class UpgradeRun
         using var encoder = TextEncoders.Create(card.TextEncoderSpec, string.IsNullOrEmpty(options.Processing.TextCache) ? null : options.Processing.TextCache);
         await using var dataSource = StoreDataSource.Create(
             options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public");
-        var upgrade = new ModelUpgrade(dataSource, model, card, encoder, device, log);
+        var upgrade = new ModelUpgrade(dataSource, model, card, encoder, device, log) { BatchSize = batchSize };
         var serving = await upgrade.ServingAsync(cancellationToken).ConfigureAwait(false);
         if (serving == card.ModelVersion)
         {

@@ -1,0 +1,117 @@
+using System.Globalization;
+using ZesRec.Model;
+using ZesRec.Streaming.Adaptation;
+using ZesRec.Streaming.Hosting;
+using ZesRec.Streaming.Storage;
+using static TorchSharp.torch;
+
+namespace ZesRec.Cli.Commands;
+
+/// <summary><c>zesrec adapt</c>: online adaptation of the serving model to the target it serves (docs/streaming.md).</summary>
+public sealed class AdaptCommand : ICommand
+{
+    public string Name => "adapt";
+
+    public string Summary => "Fine-tune the serving model on the consumed interactions; promote it only when it validates better.";
+
+    public string Help => """
+        Usage: zesrec adapt --model DIR [--models DIR] [--once] [options] [serve's --pg, --pg-schema, --device]
+
+        Fine-tunes the model that serves the store, starting from its weights, on the interactions it has consumed
+        (each user's stored history), holding out the most recent ones; scores the candidate and the serving model
+        on them (NDCG@20, seen items excluded) and promotes the candidate only when it is better: it is written to
+        --models DIR/<version> and the store is moved to it as 'zesrec upgrade' does. Items stay text-based: only
+        the item layer and the user model are fine-tuned. Runs at low CPU priority with one torch thread.
+          --model DIR            the model the store was first served with (a symbolic link such as models/current
+                                 is repointed to each promoted model, for 'zesrec serve --model models/current')
+          --models DIR           where promoted models are written (default: the folder that holds --model)
+          --once                 one round, then exit (exit code 0 whether promoted, rejected or skipped)
+          --every N              a round after every N interactions applied (default 5000)
+          --every-minutes T      or after T minutes with at least one new interaction (default 60)
+          --held-out F           the most recent fraction of interactions held out for validation (default 0.1)
+          --min-held-out N       skip a round with fewer held-out interactions (default 50)
+          --min-gain X           promote only when the held-out NDCG@20 is higher by more than X (default 0)
+          --epochs N             fine-tuning passes (default 3)
+          --learning-rate X      Adagrad's learning rate (default 0.02)
+          --train-threads N      torch threads for fine-tuning (default 1: the processor keeps the other cores)
+          --metrics-port PORT    export zesrec_adapt_* metrics on http://HOST:PORT/metrics (default: none)
+        """;
+
+    public async Task<int> RunAsync(CommandArgs args, CancellationToken cancellationToken)
+    {
+        var options = ServeConfiguration.Load(args);
+        var once = args.GetFlag("once");
+        var every = args.GetLong("every", 5000);
+        var everyMinutes = args.GetDouble("every-minutes", 60);
+        var heldOut = args.GetDouble("held-out", 0.1);
+        var minHeldOut = args.GetInt("min-held-out", 50, min: 1);
+        var minGain = args.GetDouble("min-gain", 0);
+        var epochs = args.GetInt("epochs", 3, min: 1);
+        var learningRate = args.GetDouble("learning-rate", 0.02);
+        var threads = args.GetInt("train-threads", 1, min: 1);
+        var metricsPort = args.Get("metrics-port") is null ? (int?)null : options.Metrics.Port;
+        var modelsDir = args.Get("models");
+        CommandChecks.RejectUnknownOptions(args);
+        if (string.IsNullOrWhiteSpace(options.ModelDir))
+        {
+            throw new UsageException("missing required option --model (the folder of the model the store was first served with)");
+        }
+
+        Check(every >= 1, $"--every must be at least 1, got {every}");
+        Check(everyMinutes > 0, $"--every-minutes must be above 0, got {everyMinutes.ToString(CultureInfo.InvariantCulture)}");
+        Check(heldOut is > 0 and < 1, $"--held-out must be between 0 and 1, got {heldOut.ToString(CultureInfo.InvariantCulture)}");
+        Check(minGain >= 0, $"--min-gain must be at least 0, got {minGain.ToString(CultureInfo.InvariantCulture)}");
+        Check(learningRate > 0, $"--learning-rate must be above 0, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
+        CommandChecks.RequireModelFolders([options.ModelDir], "model");
+
+        LowPriority.Apply();
+        set_num_threads(threads);
+        var device = DeviceSelection.Resolve(options.Processing.Device);
+        var settings = new AdaptationSettings
+        {
+            ModelDir = options.ModelDir,
+            ModelsDir = modelsDir ?? Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.ModelDir)))!,
+            HeldOutFraction = heldOut,
+            MinHeldOut = minHeldOut,
+            MinGain = minGain,
+            Epochs = epochs,
+            LearningRate = learningRate,
+        };
+        await using var dataSource = StoreDataSource.Create(
+            options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public");
+        using var metrics = metricsPort is { } port ? new HealthServer(options.Metrics.Host, port, () => (true, "adapting")) : null;
+        if (metrics is not null)
+        {
+            Console.WriteLine($"zesrec adapt: metrics on http://{options.Metrics.Host}:{metrics.Port}/metrics");
+        }
+
+        var round = new AdaptationRound(dataSource, settings, device, string.IsNullOrEmpty(options.Processing.TextCache) ? null : options.Processing.TextCache, Console.Out);
+        try
+        {
+            if (once)
+            {
+                await round.RunAsync(cancellationToken);
+            }
+            else
+            {
+                Console.WriteLine($"zesrec adapt: a round every {every:N0} interactions or {everyMinutes.ToString(CultureInfo.InvariantCulture)} minutes; promoted models go to {settings.ModelsDir}");
+                await new AdaptationLoop(dataSource, round, every, TimeSpan.FromMinutes(everyMinutes), Console.Out).RunAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is AdaptationException or Streaming.Upgrade.UpgradeException)
+        {
+            await Console.Error.WriteLineAsync($"zesrec adapt: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static void Check(bool holds, string problem)
+    {
+        if (!holds)
+        {
+            throw new UsageException(problem);
+        }
+    }
+}

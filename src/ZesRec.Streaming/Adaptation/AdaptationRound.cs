@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using ZesRec.Model;
+using ZesRec.Model.Training;
+using ZesRec.Streaming.Observability;
+using ZesRec.Streaming.Storage;
+using ZesRec.Streaming.Upgrade;
+using ZesRec.Text;
+using static TorchSharp.torch;
+
+namespace ZesRec.Streaming.Adaptation;
+
+/// <summary>
+/// One round of online adaptation: fine-tune the serving model, starting from its weights, on the interactions it
+/// consumed before the held-out slice; score it and the serving model on that slice; promote the candidate only when
+/// <see cref="PromotionGuard"/> finds it better, by writing it as a model folder and moving the store to it with
+/// <see cref="ModelUpgrade"/> (the serving processor stops at its next flush, and one of the new model takes over).
+/// </summary>
+public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSettings settings, Device device, string? textCache, TextWriter log)
+{
+    /// <summary>
+    /// Turns the serving model's copy into the candidate (default: <see cref="FineTuner"/> on the training part).
+    /// Tests put another in to build a worse candidate.
+    /// </summary>
+    public Action<ZesRecModel, Tensor, AdaptationData>? Tune { get; init; }
+
+    public async Task<AdaptationOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var serving = await StoreSchema.ServingVersionAsync(dataSource, cancellationToken).ConfigureAwait(false)
+            ?? throw new AdaptationException("the store has no serving model yet: start 'zesrec serve' on it first");
+        var servingDir = FindModel(serving);
+        var (servingModel, card) = ModelCheckpoint.Load(servingDir, device);
+        using var disposeServing = servingModel;
+        var data = await AdaptationData.LoadAsync(dataSource, serving, settings.HeldOutFraction, cancellationToken).ConfigureAwait(false);
+        if (data.HeldOutInteractions < settings.MinHeldOut || data.Train.Count == 0)
+        {
+            return Done(new AdaptationOutcome(
+                AdaptationDecision.Skipped,
+                $"skipped: {data.HeldOutInteractions:N0} held-out interactions, fewer than the {settings.MinHeldOut:N0} a fair comparison needs",
+                serving));
+        }
+
+        using var encoder = TextEncoders.Create(card.TextEncoderSpec, textCache);
+        using var text = TextFeatures.Encode(encoder, data.Texts, device);
+        var before = HeldOutScore.Of(servingModel, text, data.HeldOut, device);
+        var (candidate, _) = ModelCheckpoint.Load(servingDir, device);
+        using var disposeCandidate = candidate;
+        var clock = Stopwatch.StartNew();
+        log.WriteLine($"zesrec adapt: fine-tuning model {serving} on {data.TrainInteractions:N0} interactions of {data.Train.Count:N0} users, validating on the last {data.HeldOutInteractions:N0}");
+        (Tune ?? FineTune)(candidate, text, data);
+        var trainingSeconds = clock.Elapsed.TotalSeconds;
+        var after = HeldOutScore.Of(candidate, text, data.HeldOut, device);
+        var (promote, reason) = PromotionGuard.Decide(before, after, settings.MinGain);
+        AdaptationMetrics.ServingNdcg.Set(before.Ndcg);
+        AdaptationMetrics.CandidateNdcg.Set(after.Ndcg);
+        AdaptationMetrics.HeldOut.Set(before.Targets);
+        AdaptationMetrics.TrainingSeconds.Set(trainingSeconds);
+        if (!promote)
+        {
+            return Done(new AdaptationOutcome(AdaptationDecision.Rejected, reason, serving, null, before, after, data.TrainInteractions, trainingSeconds));
+        }
+
+        var version = ModelIdentity.Of(candidate, card.TextEncoder);
+        var promoted = card with
+        {
+            ModelVersion = version,
+            AdaptedFrom = serving,
+            AdaptedInteractions = data.TrainInteractions,
+            TrainingSeconds = trainingSeconds,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Epochs = [],
+        };
+        var outDir = Path.Combine(settings.ModelsDir, version);
+        ModelCheckpoint.Save(outDir, candidate, promoted);
+        clock.Restart();
+        var upgrade = new ModelUpgrade(dataSource, candidate, promoted, encoder, device, log) { BatchSize = settings.UpgradeBatchSize };
+        await upgrade.ServingAsync(cancellationToken).ConfigureAwait(false);
+        await upgrade.PrepareAsync(serving, cancellationToken).ConfigureAwait(false);
+        // Before the switch: a processor restarted through the link from here on waits for it instead of refusing.
+        ModelLink.Repoint(settings.ModelDir, outDir, log);
+        await upgrade.SwitchAsync(serving, cancellationToken).ConfigureAwait(false);
+        return Done(new AdaptationOutcome(
+            AdaptationDecision.Promoted, $"{reason}; model {version} written to {outDir} and serving", serving, version, before, after,
+            data.TrainInteractions, trainingSeconds, clock.Elapsed.TotalSeconds));
+    }
+
+    /// <summary>The folder of <paramref name="version"/>: the configured model, or one that adapt wrote to the models folder.</summary>
+    public string FindModel(string version)
+    {
+        if (ModelCard.Load(settings.ModelDir).ModelVersion == version)
+        {
+            return settings.ModelDir;
+        }
+
+        var found = Directory.Exists(settings.ModelsDir)
+            ? Directory.EnumerateDirectories(settings.ModelsDir).FirstOrDefault(d => File.Exists(Path.Combine(d, ModelCard.FileName)) && ModelCard.Load(d).ModelVersion == version)
+            : null;
+        return found ?? throw new AdaptationException(
+            $"the store is served by model {version}, which is neither --model {settings.ModelDir} nor a folder in --models {settings.ModelsDir}: point --model at the serving model's folder");
+    }
+
+    private void FineTune(ZesRecModel model, Tensor text, AdaptationData data)
+    {
+        var tuner = new FineTuner(model, text, device)
+        {
+            Epochs = settings.Epochs,
+            LearningRate = settings.LearningRate,
+            EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{settings.Epochs}: loss {loss:F4}")),
+        };
+        tuner.Tune(data.Train);
+    }
+
+    private AdaptationOutcome Done(AdaptationOutcome outcome)
+    {
+        AdaptationMetrics.Rounds.WithLabels(outcome.Decision.ToString().ToLowerInvariant()).Inc();
+        if (outcome.UpgradeSeconds > 0)
+        {
+            AdaptationMetrics.UpgradeSeconds.Set(outcome.UpgradeSeconds);
+        }
+
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"zesrec adapt: {outcome.Reason}{(outcome.TrainingSeconds > 0 ? $" (fine-tuning {outcome.TrainingSeconds:F1} s{(outcome.UpgradeSeconds > 0 ? $", upgrade {outcome.UpgradeSeconds:F1} s" : "")})" : "")}"));
+        return outcome;
+    }
+}

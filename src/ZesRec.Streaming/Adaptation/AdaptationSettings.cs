@@ -1,0 +1,27 @@
+namespace ZesRec.Streaming.Adaptation;
+
+/// <summary>How <c>zesrec adapt</c> fine-tunes, validates and promotes (docs/streaming.md, "Online adaptation").</summary>
+public sealed record AdaptationSettings
+{
+    /// <summary>The model folder the store was first served with (or a link that adapt repoints to each promoted model).</summary>
+    public required string ModelDir { get; init; }
+
+    /// <summary>Where promoted models are written, one folder per model version.</summary>
+    public required string ModelsDir { get; init; }
+
+    /// <summary>The most recent fraction of the consumed interactions held out to validate a candidate.</summary>
+    public double HeldOutFraction { get; init; } = 0.1;
+
+    /// <summary>Below this many held-out interactions a round is skipped: the comparison would be noise.</summary>
+    public int MinHeldOut { get; init; } = 50;
+
+    /// <summary>How much higher (absolute) the candidate's held-out NDCG@20 must be to be promoted.</summary>
+    public double MinGain { get; init; }
+
+    public int Epochs { get; init; } = 3;
+
+    public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>Items embedded, or users rebuilt, per committed batch of the upgrade a promotion starts.</summary>
+    public int UpgradeBatchSize { get; init; } = 256;
+}
