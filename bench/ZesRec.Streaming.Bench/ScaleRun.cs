@@ -58,11 +58,11 @@ public static class ScaleRun
         Console.WriteLine($"Command: `{command}`  ");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}; model {Path.GetFileName(modelDir)}; {events.Count:N0} interactions of {users:N0} users");
         Console.WriteLine();
-        Console.WriteLine("| run | interactions/s | users held, most | resident memory before interactions | resident memory, most | evicted | read back |");
+        Console.WriteLine("| run | interactions/s | users held, most | live managed memory before / at the end | resident memory before / most | evicted | read back |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, r) in new[] { ($"cap {maxUsers:N0}", capped), ("uncapped", uncapped) })
         {
-            Console.WriteLine($"| {name} | {r.Rate:N0} | {r.PeakUsers:N0} | {r.BaseRss / 1e6:N0} MB | {r.PeakRss / 1e6:N0} MB | {r.Evicted:N0} | {r.Loaded:N0} |");
+            Console.WriteLine($"| {name} | {r.Rate:N0} | {r.PeakUsers:N0} | {r.BaseLive / 1e6:N0} / {r.Live / 1e6:N0} MB | {r.BaseRss / 1e6:N0} / {r.PeakRss / 1e6:N0} MB | {r.Evicted:N0} | {r.Loaded:N0} |");
         }
 
         Console.WriteLine();
@@ -107,7 +107,7 @@ public static class ScaleRun
             using var producer = new KafkaProducer(KafkaSettings.Create(bootstrap).WithClientId("zesrec-bench-scale"));
             await Task.WhenAll(items.Select(i => producer.ProduceAsync(options.Kafka.ItemsTopic, i.ItemId, EventJson.Serialize(i))));
             await Until(() => processor.Catalog.Count >= items.Count, TimeSpan.FromMinutes(10), "the catalogue did not load");
-            GC.Collect();
+            var baseLive = GC.GetTotalMemory(forceFullCollection: true);
             var baseRss = Rss();
             var evictedBefore = ZesRecMetrics.UsersEvicted.Value;
             var loadedBefore = ZesRecMetrics.UsersLoaded.Value;
@@ -161,8 +161,12 @@ public static class ScaleRun
             var rate = events.Count / clock.Elapsed.TotalSeconds;
             await sampling.CancelAsync();
             await sampler;
-            Console.WriteLine($"  cap {maxUsers:N0}: {events.Count:N0} in {clock.Elapsed.TotalSeconds:F1} s = {rate:F0}/s; users held at most {peakUsers:N0}; RSS {baseRss / 1e6:N0} MB before, {peakRss / 1e6:N0} MB at most");
-            return new Run(schema, rate, (int)peakUsers, baseRss, peakRss, ZesRecMetrics.UsersEvicted.Value - evictedBefore, ZesRecMetrics.UsersLoaded.Value - loadedBefore);
+
+            // Live managed memory with the processor's users still held: what the users cost, without the garbage
+            // and libtorch buffers that resident memory also counts.
+            var live = GC.GetTotalMemory(forceFullCollection: true);
+            Console.WriteLine($"  cap {maxUsers:N0}: {events.Count:N0} in {clock.Elapsed.TotalSeconds:F1} s = {rate:F0}/s; users held at most {peakUsers:N0}; RSS {baseRss / 1e6:N0} MB before, {peakRss / 1e6:N0} MB at most; live managed {baseLive / 1e6:N0} MB before, {live / 1e6:N0} MB at the end");
+            return new Run(schema, rate, (int)peakUsers, baseRss, peakRss, baseLive, live, ZesRecMetrics.UsersEvicted.Value - evictedBefore, ZesRecMetrics.UsersLoaded.Value - loadedBefore);
         }
         finally
         {
@@ -238,5 +242,5 @@ public static class ScaleRun
         }
     }
 
-    private sealed record Run(string Schema, double Rate, int PeakUsers, long BaseRss, long PeakRss, double Evicted, double Loaded);
+    private sealed record Run(string Schema, double Rate, int PeakUsers, long BaseRss, long PeakRss, long BaseLive, long Live, double Evicted, double Loaded);
 }
