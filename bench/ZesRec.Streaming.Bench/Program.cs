@@ -15,12 +15,12 @@ using ZesRec.Text;
 // --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize;
 // --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s);
 // --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
+// --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
+// --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
 // Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = RepoRoot();
-// --models DIR,DIR,... runs the interaction phases for each model in turn (one row per model at the end);
-// --users N runs the bounded-state benchmark instead (ScaleRun.cs): N synthetic users, --max-users C.
 var modelDirs = Arg("--models", Arg("--model", Path.Combine(root, ".local", "models", "bench-scientific-gru4rec"))).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var modelDir = modelDirs[0];
 var datasets = Arg("--datasets", Path.Combine(root, ".local", "datasets"));
@@ -51,11 +51,10 @@ void Result(string measure, string value, string target = "")
 
 var startLoad = LoadAverage();
 Console.WriteLine($"load at start: {startLoad}; {Environment.ProcessorCount} cores");
-var services0 = services;
 if (args.Contains("--users"))
 {
     return await ScaleRun.RunAsync(
-        modelDir, datasets, services0, int.Parse(Arg("--users", "1000000"), CultureInfo.InvariantCulture), int.Parse(Arg("--max-users", "100000"), CultureInfo.InvariantCulture),
+        modelDir, datasets, services, int.Parse(Arg("--users", "1000000"), CultureInfo.InvariantCulture), int.Parse(Arg("--max-users", "100000"), CultureInfo.InvariantCulture),
         int.Parse(Arg("--per-user", "2"), CultureInfo.InvariantCulture), textCache, threads, command);
 }
 
