@@ -29,6 +29,13 @@ public static class PgActivity
         return counts;
     }
 
+    /// <summary>WAL bytes the server has written so far: what a phase's writes cost the database, per batch.</summary>
+    public static async Task<long> WalBytesAsync(NpgsqlDataSource admin)
+    {
+        await using var command = admin.CreateCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
     public static string Describe(Dictionary<string, long> before, Dictionary<string, long> after) =>
         string.Join(", ", after.Select(kv => kv.Key.EndsWith("dead rows", StringComparison.Ordinal)
             ? string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0} at the end")

@@ -15,11 +15,14 @@ using ZesRec.Text;
 // --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize;
 // --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s);
 // --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
+// --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
+// --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
 // Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var root = RepoRoot();
-var modelDir = Arg("--model", Path.Combine(root, ".local", "models", "bench-scientific-gru4rec"));
+var modelDirs = Arg("--models", Arg("--model", Path.Combine(root, ".local", "models", "bench-scientific-gru4rec"))).Split(',', StringSplitOptions.RemoveEmptyEntries);
+var modelDir = modelDirs[0];
 var datasets = Arg("--datasets", Path.Combine(root, ".local", "datasets"));
 var interactionCount = int.Parse(Arg("--interactions", "100000"), CultureInfo.InvariantCulture);
 var rate = int.Parse(Arg("--rate", "1000"), CultureInfo.InvariantCulture);
@@ -39,6 +42,7 @@ var bootstrap = services.Kafka.BootstrapServers;
 var command = "dotnet run -c Release --project bench/ZesRec.Streaming.Bench -- " + string.Join(' ', args);
 
 var results = new List<(string Measure, string Value, string Target)>();
+var rows = new List<string>();
 void Result(string measure, string value, string target = "")
 {
     results.Add((measure, value, target));
@@ -47,6 +51,13 @@ void Result(string measure, string value, string target = "")
 
 var startLoad = LoadAverage();
 Console.WriteLine($"load at start: {startLoad}; {Environment.ProcessorCount} cores");
+if (args.Contains("--users"))
+{
+    return await ScaleRun.RunAsync(
+        modelDir, datasets, services, int.Parse(Arg("--users", "1000000"), CultureInfo.InvariantCulture), int.Parse(Arg("--max-users", "100000"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("--per-user", "2"), CultureInfo.InvariantCulture), textCache, threads, command);
+}
+
 var data = BenchData.Load(datasets, interactionCount, rate * seconds, warmupCount);
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
@@ -73,6 +84,9 @@ using (var encoder = skipEncoderAlone ? null : TextEncoders.Create(encoderSpec, 
     }
 }
 
+foreach (var modelDirForRun in modelDirs)
+{
+Console.WriteLine($"=== {modelDirForRun}");
 // A fresh schema and fresh topics, so nothing of an earlier run is loaded or re-read.
 var schema = $"bench_{Guid.NewGuid():N}";
 await using var admin = StoreDataSource.Create(pg);
@@ -81,13 +95,13 @@ await using (var create = admin.CreateCommand($"CREATE SCHEMA \"{schema}\""))
     await create.ExecuteNonQueryAsync();
 }
 
-var itemsTopic = FreshTopic(bootstrap, "items");
-var interactionsTopic = FreshTopic(bootstrap, "interactions");
-var recsTopic = FreshTopic(bootstrap, "recs");
-var deadTopic = FreshTopic(bootstrap, "dead");
+var itemsTopic = BenchTopics.Fresh(bootstrap, "items");
+var interactionsTopic = BenchTopics.Fresh(bootstrap, "interactions");
+var recsTopic = BenchTopics.Fresh(bootstrap, "recs");
+var deadTopic = BenchTopics.Fresh(bootstrap, "dead");
 var options = new ServeOptions
 {
-    ModelDir = modelDir,
+    ModelDir = modelDirForRun,
     Kafka = new KafkaOptions
     {
         BootstrapServers = bootstrap,
@@ -147,6 +161,7 @@ try
     var before = processor.Online.Snapshot().Evaluated;
     cpu = CpuAccounting.Snapshot();
     var stagesBefore = StageTimes.Snapshot();
+    var walBefore = await PgActivity.WalBytesAsync(admin);
     clock.Restart();
     var interactionSends = data.Throughput.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, i.UserId, EventJson.Serialize(i))).ToArray();
     var published = clock.Elapsed.TotalSeconds;
@@ -158,7 +173,10 @@ try
     var interactionCpu = CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), interactionSeconds);
     Result("interactions end to end", applied ? $"{interactionRate:F0} interactions/s ({done:N0} in {interactionSeconds:F1} s; producer handed all over in {published:F1} s)" : $"timed out: {done:N0} of {data.Throughput.Count:N0} in {interactionSeconds:F0} s", "≥ 5,000/s");
     Result("interactions: CPU", interactionCpu);
-    Result("interactions: stages (mean per batch)", StageTimes.Describe(stagesBefore, StageTimes.Snapshot()));
+    var stagesAfter = StageTimes.Snapshot();
+    var walPerBatch = (await PgActivity.WalBytesAsync(admin) - walBefore) / (double)Math.Max(1, StageTimes.Batches(stagesBefore, stagesAfter));
+    Result("interactions: stages (mean per batch)", StageTimes.Describe(stagesBefore, stagesAfter));
+    Result("interactions: PostgreSQL WAL written per batch", $"{walPerBatch / 1e6:F2} MB (state row {processor.Card.Config.Variant}: {StateFloats(modelDirForRun)} floats)");
 
     // 3. Latency at a fixed offered rate: interaction create time (delivery report) to recommendation create time.
     await Task.Delay(TimeSpan.FromSeconds(2));
@@ -179,9 +197,11 @@ try
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
-    var (scorerRate, stepShare) = ScorerAlone.Measure(modelDir, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK);
+    var (scorerRate, stepShare) = ScorerAlone.Measure(modelDirForRun, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK);
     Result($"scorer alone (Step + TopK, batches of {processing.InteractionBatchSize} random users)", $"{scorerRate:F0} user updates/s (Step {stepShare:P0} of it)");
     Result("interactions pipeline / scorer alone", $"{interactionRate / scorerRate:P0}");
+    var p = latencies.Length == 0 ? "none" : $"{Percentile(latencies, 0.50):F0} / {Percentile(latencies, 0.95):F0} / {Percentile(latencies, 0.99):F0} ms";
+    rows.Add($"| {processor.Card.Config.Variant} ({Path.GetFileName(modelDirForRun)}) | {interactionRate:N0}/s | {scorerRate:N0}/s | {interactionRate / scorerRate:P0} | {StageTimes.MeanMs(stagesBefore, stagesAfter, "process (step + score)"):F1} ms | {StageTimes.MeanMs(stagesBefore, stagesAfter, "state flush"):F1} ms | {walPerBatch / 1e6:F2} MB | {p} |");
 }
 finally
 {
@@ -190,6 +210,8 @@ finally
     await processor.DisposeAsync();
     await using var drop = admin.CreateCommand($"DROP SCHEMA \"{schema}\" CASCADE");
     await drop.ExecuteNonQueryAsync();
+}
+
 }
 
 Console.WriteLine();
@@ -201,6 +223,14 @@ Console.WriteLine("|---|---|---|");
 foreach (var (measure, value, target) in results)
 {
     Console.WriteLine($"| {measure} | {value} | {target} |");
+}
+
+Console.WriteLine();
+Console.WriteLine("| model | interactions end to end | scorer alone | pipeline / scorer | process per batch | state flush per batch | WAL per batch | p50 / p95 / p99 at the offered rate |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+foreach (var row in rows)
+{
+    Console.WriteLine(row);
 }
 
 return 0;
@@ -352,26 +382,12 @@ static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan within)
     return true;
 }
 
-// The development broker has no CreateTopics API; it creates a topic (4 partitions) on the first metadata request naming it.
-static IReadOnlyList<TopicPartition> FreshTopic(string bootstrap, string purpose)
+static int StateFloats(string dir)
 {
-    var topic = $"bench.{purpose}.{Guid.NewGuid():N}";
-    using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-    while (true)
+    var (model, _) = ZesRec.Model.ModelCheckpoint.Load(dir, TorchSharp.torch.CPU);
+    using (model)
     {
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(20)).Topics.SingleOrDefault(t => t.Topic == topic);
-        if (metadata is { Error.IsError: false, Partitions.Count: > 0 })
-        {
-            return [.. metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value)];
-        }
-
-        if (DateTime.UtcNow > deadline)
-        {
-            throw new InvalidOperationException($"topic {topic} was not created: {metadata?.Error}");
-        }
-
-        Thread.Sleep(200);
+        return model.StateSize;
     }
 }
 

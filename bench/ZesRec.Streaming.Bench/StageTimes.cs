@@ -25,5 +25,11 @@ public static class StageTimes
                 : string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {1000 * sum / count:F1} ms ({sum:F1} s in all)");
         }));
 
+    public static long Batches(Dictionary<string, (double Sum, long Count)> before, Dictionary<string, (double Sum, long Count)> after) =>
+        after["batch size"].Count - before["batch size"].Count;
+
+    public static double MeanMs(Dictionary<string, (double Sum, long Count)> before, Dictionary<string, (double Sum, long Count)> after, string stage) =>
+        1000 * (after[stage].Sum - before[stage].Sum) / Math.Max(1, after[stage].Count - before[stage].Count);
+
     private static (double, long) Read(IHistogram histogram) => (histogram.Sum, histogram.Count);
 }

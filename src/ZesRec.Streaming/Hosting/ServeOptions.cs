@@ -138,6 +138,13 @@ public sealed class ProcessingOptions
     [Range(1, 1_000_000)]
     public int MaxHistory { get; set; } = 10_000;
 
+    /// <summary>
+    /// Users held in memory at most between batches (0: every user of the owned partitions stays). The least recently
+    /// active users beyond it are dropped once their state is stored and read back from PostgreSQL when they return.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxUsers { get; set; }
+
     /// <summary>matrix: score every item on the device; pgvector: HNSW search in PostgreSQL for catalogues too large for memory.</summary>
     [RegularExpression("^(matrix|pgvector)$")]
     public string Scoring { get; set; } = "matrix";

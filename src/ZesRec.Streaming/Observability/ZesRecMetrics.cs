@@ -48,6 +48,12 @@ public static class ZesRecMetrics
 
     public static readonly Gauge UsersInMemory = Metrics.CreateGauge("zesrec_users_in_memory", "User states held in memory.");
 
+    public static readonly Counter UsersEvicted = Metrics.CreateCounter(
+        "zesrec_users_evicted_total", "Least recently active users dropped from memory to stay under Processing:MaxUsers (their state was already stored).");
+
+    public static readonly Counter UsersLoaded = Metrics.CreateCounter(
+        "zesrec_users_loaded_total", "Returning users whose state was read back from PostgreSQL after an eviction or a restart.");
+
     public static readonly Gauge CatalogItems = Metrics.CreateGauge("zesrec_catalog_items", "Items in the scoring matrix.");
 
     public static readonly Gauge CatalogCandidates = Metrics.CreateGauge(

@@ -15,6 +15,9 @@ public sealed class BatchOutcome
 
     public List<(string Topic, int Partition, long NextOffset)> Offsets { get; } = [];
 
+    /// <summary>The interaction batch's sequence number in this run (-1 for items); its flush lets its users be evicted.</summary>
+    public long Batch { get; set; } = -1;
+
     /// <summary>The consumed records this outcome answers; named when a later stage fails on it.</summary>
     public List<ConsumeResult<string?, byte[]>> Inputs { get; } = [];
 }

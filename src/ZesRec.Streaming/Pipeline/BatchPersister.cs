@@ -24,6 +24,7 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
         }
 
         guard?.Cleared(outcome.Inputs);
+        sessions?.Flushed(outcome.Batch);
         return outcome;
     }
 

@@ -25,6 +25,7 @@ public sealed class InteractionBatchProcessor(
     TimeProvider clock)
 {
     private readonly Dictionary<int, long> consumedNext = [];
+    private long batchNumber;
     private List<Waiting> pending = [];
     private string[]? dummyRecommendation;
     private long dummyCatalogVersion = -1;
@@ -50,8 +51,11 @@ public sealed class InteractionBatchProcessor(
         {
             using var timer = ZesRecMetrics.ScorerSeconds.NewTimer();
             var read = Read(batch);
-            var newUsers = read.Where(r => r.Event is { } e && sessions.Find(e.UserId) is null).Select(r => r.Event!.UserId).Distinct(StringComparer.Ordinal).ToList();
-            var storedElsewhere = await sessions.StoredPartitionsAsync(newUsers);
+            // Users not in memory (new, evicted, or another owner's), also those of interactions still waiting for
+            // their item: their stored states are read in one query before anything is stepped.
+            var missing = read.Select(r => r.Event).Concat(pending.Select(w => w.Event))
+                .Where(e => e is not null && sessions.Find(e.UserId) is null).Select(e => e!.UserId).Distinct(StringComparer.Ordinal).ToList();
+            var storedElsewhere = await sessions.LoadMissingAsync(missing);
             BatchOutcome outcome;
             // One view of the catalogue for the whole batch: an item change lands before or after it, never inside.
             using (catalog.Pin())
@@ -60,6 +64,7 @@ public sealed class InteractionBatchProcessor(
             }
 
             outcome.Inputs.AddRange(inputs);
+            sessions.EvictIdle();
             return outcome;
         }
         catch (Exception e) when (e is not BatchFailedException)
@@ -113,7 +118,7 @@ public sealed class InteractionBatchProcessor(
 
     private BatchOutcome Process(List<ReadRecord> batch, IReadOnlyDictionary<string, int> storedElsewhere)
     {
-        var outcome = new BatchOutcome();
+        var outcome = new BatchOutcome { Batch = batchNumber++ };
         var now = clock.GetUtcNow();
         var work = new List<Work>();
         var blocked = new HashSet<string>(StringComparer.Ordinal);
@@ -237,6 +242,7 @@ public sealed class InteractionBatchProcessor(
                 users[i].LastOffset = wave[i].Record.Offset.Value;
                 users[i].LastOrderKey = wave[i].Event.OrderKey;
                 users[i].Interactions++;
+                sessions.Changed(users[i], outcome.Batch);
                 dirty[users[i].UserId] = users[i];
             }
 

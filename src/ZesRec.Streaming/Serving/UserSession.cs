@@ -31,6 +31,9 @@ public sealed class UserSession(string userId, int partition, float[] state)
     /// <summary>Item ids of the last recommendation, best first; null until one was computed in this process.</summary>
     public string[]? LastRecommendation { get; set; }
 
+    /// <summary>The last micro-batch that changed this user; the user stays in memory until that batch is flushed.</summary>
+    public long ChangedInBatch { get; set; } = -1;
+
     public void Remember(string itemId, long orderKey, int maxHistory)
     {
         History.Add(itemId);

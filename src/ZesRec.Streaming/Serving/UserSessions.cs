@@ -6,15 +6,25 @@ using ZesRec.Streaming.Storage;
 namespace ZesRec.Streaming.Serving;
 
 /// <summary>
-/// The users of the interaction partitions this process owns. On assignment their states and the partition's
-/// next offset come from PostgreSQL (the source seeks there); on revocation they are dropped after any flush in
-/// progress has finished, so the next owner never loads a state older than one this process is still writing.
+/// The users of the interaction partitions this process owns. On assignment the partition's next offset comes from
+/// PostgreSQL (the source seeks there), with its users' states when memory is unbounded; on revocation they are
+/// dropped after any flush in progress has finished, so the next owner never loads a state older than one this
+/// process is still writing. With <paramref name="maxUsers"/> above 0, at most that many users stay in memory besides
+/// those changed by batches not yet flushed: the least recently active ones whose state is already stored are
+/// dropped after each batch, and a returning user's state is read back, in one query per batch, before the batch is
+/// applied (<see cref="LoadMissingAsync"/>).
 /// </summary>
-public sealed class UserSessions(StateStore store, string topic, string owner = "") : IPartitionAssignmentHandler
+public sealed class UserSessions(StateStore store, string topic, int maxUsers = 0, string owner = "") : IPartitionAssignmentHandler
 {
-    private readonly Dictionary<string, UserSession> sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LinkedListNode<UserSession>> sessions = new(StringComparer.Ordinal);
+
+    // Least recently active first. Users changed by a batch are moved to the end, so the ones at the front are idle.
+    private readonly LinkedList<UserSession> recency = new();
     private readonly HashSet<int> owned = [];
     private readonly Dictionary<int, long> epochs = [];
+
+    // The last batch whose states are committed: a user changed in it or before may be dropped and read back later.
+    private long flushedBatch = -1;
 
     /// <summary>Held while a batch of interactions is applied; a rebalance waits for it.</summary>
     public SemaphoreSlim ProcessGate { get; } = new(1, 1);
@@ -28,18 +38,111 @@ public sealed class UserSessions(StateStore store, string topic, string owner = 
 
     public int Count => sessions.Count;
 
+    /// <summary>The cap on users held between batches; 0: every user of the owned partitions stays.</summary>
+    public int MaxUsers => maxUsers;
+
     public bool Owns(int partition) => owned.Contains(partition);
 
     /// <summary>The epochs this member claimed for <paramref name="partitions"/>, which a flush of them must still hold.</summary>
     public PartitionFence Fence(IEnumerable<int> partitions) =>
         new(topic, partitions.Distinct().Where(epochs.ContainsKey).ToDictionary(p => p, p => epochs[p]));
 
-    public UserSession? Find(string userId) => sessions.GetValueOrDefault(userId);
+    public UserSession? Find(string userId) => sessions.TryGetValue(userId, out var node) ? node.Value : null;
 
-    public void Add(UserSession session) => sessions[session.UserId] = session;
+    public void Add(UserSession session)
+    {
+        if (sessions.Remove(session.UserId, out var old))
+        {
+            recency.Remove(old);
+        }
 
-    /// <summary>The partitions of users with a stored state that this process has not loaded (another owner's users).</summary>
-    public Task<IReadOnlyDictionary<string, int>> StoredPartitionsAsync(IReadOnlyCollection<string> userIds) => store.PartitionsOfAsync(userIds);
+        sessions[session.UserId] = recency.AddLast(session);
+    }
+
+    /// <summary>Records that <paramref name="session"/> was changed by batch <paramref name="batch"/>: it is the most recently active and is kept until that batch is flushed.</summary>
+    public void Changed(UserSession session, long batch)
+    {
+        session.ChangedInBatch = batch;
+        if (sessions.TryGetValue(session.UserId, out var node) && node != recency.Last)
+        {
+            recency.Remove(node);
+            recency.AddLast(node);
+        }
+    }
+
+    /// <summary>Batch <paramref name="batch"/> and every one before it are committed (batches are flushed in order).</summary>
+    public void Flushed(long batch)
+    {
+        if (batch > Volatile.Read(ref flushedBatch))
+        {
+            Volatile.Write(ref flushedBatch, batch);
+        }
+    }
+
+    /// <summary>
+    /// Drops the least recently active users until at most <see cref="MaxUsers"/> remain, but only users whose latest
+    /// state is committed: one changed by a batch still being published or flushed stays (that is the overhead over the
+    /// cap). Runs between batches, under <see cref="ProcessGate"/>. Returns how many were dropped.
+    /// </summary>
+    public int EvictIdle()
+    {
+        if (maxUsers <= 0)
+        {
+            return 0;
+        }
+
+        var flushed = Volatile.Read(ref flushedBatch);
+        var evicted = 0;
+        while (sessions.Count > maxUsers && recency.First is { } oldest && oldest.Value.ChangedInBatch <= flushed)
+        {
+            recency.RemoveFirst();
+            sessions.Remove(oldest.Value.UserId);
+            evicted++;
+        }
+
+        if (evicted > 0)
+        {
+            ZesRecMetrics.UsersEvicted.Inc(evicted);
+        }
+
+        ZesRecMetrics.UsersInMemory.Set(sessions.Count);
+        return evicted;
+    }
+
+    /// <summary>
+    /// Reads the stored states of <paramref name="userIds"/> (users not in memory) in one query: those of owned
+    /// partitions are returning users and are held again; the partitions of the others (another owner's users) are
+    /// returned, so an interaction on the wrong partition is seen. Users without a stored state are new.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> LoadMissingAsync(IReadOnlyCollection<string> userIds)
+    {
+        var elsewhere = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (userIds.Count == 0)
+        {
+            return elsewhere;
+        }
+
+        var loaded = 0;
+        foreach (var row in await store.LoadUsersAsync(userIds))
+        {
+            if (Owns(row.Partition))
+            {
+                Add(FromRow(row));
+                loaded++;
+            }
+            else
+            {
+                elsewhere[row.UserId] = row.Partition;
+            }
+        }
+
+        if (loaded > 0)
+        {
+            ZesRecMetrics.UsersLoaded.Inc(loaded);
+        }
+
+        return elsewhere;
+    }
 
     public IReadOnlyDictionary<TopicPartition, Offset> OnAssigned(IReadOnlyList<TopicPartition> partitions)
     {
@@ -55,23 +158,21 @@ public sealed class UserSessions(StateStore store, string topic, string owner = 
                 epochs[partition] = epoch;
             }
 
-            var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
-            foreach (var row in stored.States)
+            IReadOnlyDictionary<int, long?> nextOffsets;
+            if (maxUsers > 0)
             {
-                var session = new UserSession(row.UserId, row.Partition, row.State)
+                // Bounded: users are read back when they return, not all at once.
+                nextOffsets = store.LoadOffsetsAsync(topic, numbers).GetAwaiter().GetResult();
+            }
+            else
+            {
+                var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
+                foreach (var row in stored.States)
                 {
-                    LastOffset = row.LastOffset,
-                    Interactions = row.Interactions,
-                    LastOrderKey = row.LastOrderKey,
-                    HistoryKeys = row.HistoryKeys is { } keys && keys.Length == row.History.Length ? [.. keys] : null,
-                };
-                foreach (var item in row.History)
-                {
-                    session.History.Add(item);
-                    session.Seen.Add(item);
+                    Add(FromRow(row));
                 }
 
-                sessions[row.UserId] = session;
+                nextOffsets = stored.NextOffsets;
             }
 
             foreach (var n in numbers)
@@ -81,8 +182,8 @@ public sealed class UserSessions(StateStore store, string topic, string owner = 
 
             ZesRecMetrics.UsersInMemory.Set(sessions.Count);
             return partitions
-                .Where(p => stored.NextOffsets.GetValueOrDefault(p.Partition.Value) is not null)
-                .ToDictionary(p => p, p => new Offset(stored.NextOffsets[p.Partition.Value]!.Value));
+                .Where(p => nextOffsets.GetValueOrDefault(p.Partition.Value) is not null)
+                .ToDictionary(p => p, p => new Offset(nextOffsets[p.Partition.Value]!.Value));
         }
         finally
         {
@@ -104,9 +205,11 @@ public sealed class UserSessions(StateStore store, string topic, string owner = 
             {
                 epochs.Remove(partition);
             }
-            foreach (var user in sessions.Values.Where(s => gone.Contains(s.Partition)).Select(s => s.UserId).ToList())
+
+            foreach (var node in sessions.Values.Where(n => gone.Contains(n.Value.Partition)).ToList())
             {
-                sessions.Remove(user);
+                sessions.Remove(node.Value.UserId);
+                recency.Remove(node);
             }
 
             ZesRecMetrics.UsersInMemory.Set(sessions.Count);
@@ -120,4 +223,22 @@ public sealed class UserSessions(StateStore store, string topic, string owner = 
 
     public static UserStateRow ToRow(UserSession s) =>
         new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions, s.LastOrderKey, s.HistoryKeys is { } keys ? [.. keys] : null);
+
+    private static UserSession FromRow(UserStateRow row)
+    {
+        var session = new UserSession(row.UserId, row.Partition, row.State)
+        {
+            LastOffset = row.LastOffset,
+            Interactions = row.Interactions,
+            LastOrderKey = row.LastOrderKey,
+            HistoryKeys = row.HistoryKeys is { } keys && keys.Length == row.History.Length ? [.. keys] : null,
+        };
+        foreach (var item in row.History)
+        {
+            session.History.Add(item);
+            session.Seen.Add(item);
+        }
+
+        return session;
+    }
 }

@@ -71,6 +71,12 @@ public sealed class StateStore
     // FOR SHARE: flushes of other partitions run side by side, and a claim (an UPDATE) waits for a flush in progress.
     private const string EpochsSql = "SELECT partition, epoch FROM partition_owner WHERE topic = $1 AND partition = ANY($2) ORDER BY partition FOR SHARE";
 
+    private const string LoadUsersSql = """
+        SELECT user_id, partition, state, history, last_offset, interactions, last_order_key, history_keys
+        FROM user_states
+        WHERE model_version = $2 AND user_id = ANY($1)
+        """;
+
     private const string LoadOffsetsSql = "SELECT partition, next_offset FROM input_offsets WHERE topic = $1 AND partition = ANY($2)";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -147,28 +153,28 @@ public sealed class StateStore
     }
 
     /// <summary>
-    /// The partition each of <paramref name="userIds"/> that has a stored state is kept on; users without one are
-    /// left out. Lets a process see that a user it meets for the first time belongs to another partition.
+    /// The stored states of those of <paramref name="userIds"/> that have one, in one query: a returning user's state
+    /// after an eviction, and the partition of a user another process keeps.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, int>> PartitionsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<UserStateRow>> LoadUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
-        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        var rows = new List<UserStateRow>();
         if (userIds.Count == 0)
         {
-            return found;
+            return rows;
         }
 
-        await using var command = _dataSource.CreateCommand("SELECT user_id, partition FROM user_states WHERE model_version = $2 AND user_id = ANY($1)");
+        await using var command = _dataSource.CreateCommand(LoadUsersSql);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. userIds] });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _modelVersion });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            found[reader.GetString(0)] = reader.GetInt32(1);
+            rows.Add(ReadRow(reader));
         }
 
-        return found;
+        return rows;
     }
 
     /// <summary>
