@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ZesRec.Model;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
@@ -15,7 +16,7 @@ namespace ZesRec.Streaming.Tests;
 /// </summary>
 [Collection(ModelChangeCollection.Name)]
 [Trait("Tier", "Integration")]
-public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others)
+public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness, OtherModels others, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
@@ -32,7 +33,10 @@ public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService po
         await ProcessorHarness.PublishItemsAsync(producer, topics.Items, harness.Target.Items);
         var group = KafkaService.FreshGroup("upgrade");
         var total = harness.Target.Interactions.Count;
-        var (oldRun, oldProcessor, stopOld) = Start(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, group));
+        var clock = Stopwatch.StartNew();
+        var oldLog = new TimedLog(clock);
+        var newLog = new TimedLog(clock);
+        var (oldRun, oldProcessor, stopOld) = Start(harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, group), oldLog);
         Assert.True(await Eventually.HoldsAsync(() => oldProcessor.Catalog.Count == harness.Target.Items.Count, Patience));
         await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, harness.Target.Interactions.Take(total / 2));
         Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions) >= total / 4, Patience));
@@ -47,7 +51,7 @@ public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService po
         await upgrade.PrepareAsync(serving, CancellationToken.None);
         var newOptions = harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, group);
         newOptions.ModelDir = others.TcnDir;
-        var (newRun, newProcessor, stopNew) = Start(newOptions);
+        var (newRun, newProcessor, stopNew) = Start(newOptions, newLog);
         await ProcessorHarness.PublishInteractionsAsync(producer, topics.Interactions, harness.Target.Interactions.Skip(total / 2));
         Assert.False(newProcessor.Ready);
         await upgrade.SwitchAsync(serving, CancellationToken.None);
@@ -57,7 +61,20 @@ public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService po
         Assert.Equal(card.ModelVersion, stopped.ServingVersion);
         // A stopped `zesrec serve` exits (code 2), which closes its consumers; until then the group waits for them.
         await oldProcessor.DisposeAsync();
-        Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions) == total, Catchup));
+        var caughtUp = await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions) == total, Catchup);
+        if (!caughtUp)
+        {
+            // What each processor said, on the test's clock: the evidence for a catch-up that did not happen.
+            foreach (var (name, log) in new[] { ("old", oldLog), ("new", newLog) })
+            {
+                foreach (var (at, line) in log.Lines)
+                {
+                    output.WriteLine($"{name} {at.TotalSeconds,7:F1} s: {line}");
+                }
+            }
+        }
+
+        Assert.True(caughtUp, $"{ProcessorStore.OffsetSum(schema.DataSource, topics.Interactions)} of {total} interactions applied {Catchup.TotalSeconds:0} s after the switch");
         await stopNew.CancelAsync();
         await newRun;
         await newProcessor.DisposeAsync();
@@ -116,9 +133,9 @@ public sealed class ProcessorUpgradeTests(KafkaService kafka, PostgresService po
     }
 
     /// <summary>A processor running in the background; unlike RunningProcessor, not waited for to be ready.</summary>
-    private static (Task Run, StreamingProcessor Processor, CancellationTokenSource Stop) Start(ServeOptions options)
+    private static (Task Run, StreamingProcessor Processor, CancellationTokenSource Stop) Start(ServeOptions options, TextWriter? log = null)
     {
-        var processor = StreamingProcessor.Create(options, TextWriter.Null);
+        var processor = StreamingProcessor.Create(options, log ?? TextWriter.Null);
         var stop = new CancellationTokenSource();
         return (Task.Run(() => processor.RunAsync(stop.Token)), processor, stop);
     }
