@@ -6,6 +6,7 @@ using ZesRec.Streaming.Storage;
 using ZesRec.Streaming.Tests.Fixtures;
 using ZesRec.Streaming.Upgrade;
 using ZesRec.Text;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Tests;

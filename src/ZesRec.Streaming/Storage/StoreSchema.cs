@@ -215,13 +215,28 @@ public static class StoreSchema
                 return new StoreOpening(serving, stored.Value.Version, 0, 0);
             }
 
-            await using var prepared = new NpgsqlCommand("SELECT next_model IS NOT DISTINCT FROM $1 FROM schema_version", connection);
-            prepared.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
-            if ((bool)(await prepared.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            // Both columns from one statement: an upgrade's switch commits between two reads (serving_model = new,
+            // next_model = NULL in one update), and reading them apart would see the old serving model with no model
+            // prepared, and stop the very processor that is to take over.
+            await using var current = new NpgsqlCommand("SELECT serving_model, next_model FROM schema_version", connection);
+            await using (var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Prepared by zesrec upgrade: not an error but a processor waiting to take over once the switch is made.
-                throw new ModelVersionPendingException(
-                    $"model {modelVersion} is prepared in schema '{schema}' but model {serving} still serves it; waiting for 'zesrec upgrade' to switch");
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    serving = reader.IsDBNull(0) ? serving : reader.GetString(0);
+                    var next = reader.IsDBNull(1) ? null : reader.GetString(1);
+                    if (serving == modelVersion)
+                    {
+                        return new StoreOpening(serving, stored.Value.Version, 0, 0);
+                    }
+
+                    if (next == modelVersion)
+                    {
+                        // Prepared by zesrec upgrade: not an error but a processor waiting to take over once the switch is made.
+                        throw new ModelVersionPendingException(
+                            $"model {modelVersion} is prepared in schema '{schema}' but model {serving} still serves it; waiting for 'zesrec upgrade' to switch");
+                    }
+                }
             }
 
             throw ModelVersionMismatchException.For(schema, serving, stored.Value.Dimension, modelVersion, dimension);
