@@ -47,16 +47,16 @@ public sealed class ProcessorBoundedStateTests(KafkaService kafka, PostgresServi
             Assert.True(await Eventually.HoldsAsync(() => run.Processor.Catalog.Count == harness.Target.Items.Count, Patience));
             await ProcessorHarness.PublishInteractionsAsync(producer, cappedTopics.Interactions, harness.Target.Interactions);
             Assert.True(await Eventually.HoldsAsync(() => ProcessorStore.OffsetSum(capped.DataSource, cappedTopics.Interactions) == total, Patience));
-
-            // Then memory held the cap plus the users of batches not yet flushed
-            Assert.InRange(ZesRecMetrics.UsersInMemory.Value, 1, 2 + (4 * 16));
         }
 
         // And the capped run evicted users and read returning ones back, ending with the same states
         var evicted = ZesRecMetrics.UsersEvicted.Value - evictedBefore;
         var loaded = ZesRecMetrics.UsersLoaded.Value - loadedBefore;
         var users = harness.Target.Interactions.Select(i => i.UserId).Distinct().Count();
-        Assert.True(evicted >= users - 2, $"evicted {evicted} of {users} users");
+        // Then memory held at most the cap plus the users of the batches not yet flushed (four of 16): every other
+        // user was evicted at least once. (The users-in-memory gauge is not read: processors of tests running beside
+        // this one in the same process set it too.)
+        Assert.True(evicted >= users - (2 + (4 * 16)), $"evicted {evicted} of {users} users");
         Assert.True(loaded > 0, "no returning user was read back");
         var expected = await ProcessorStore.StatesAsync(unbounded.DataSource);
         ProcessorStore.AssertSameStates(expected, await ProcessorStore.StatesAsync(capped.DataSource));
