@@ -128,10 +128,10 @@ public sealed class PoisonGuard
                 : null;
         }
 
-        // A model upgrade's switch refuses the old model's flush, fencing a zombie's: no record is at fault, and
-        // isolating them one by one would only repeat the refusal.
+        // A store refusal (a model switch, a fenced zombie) is no record's fault: isolating the records one by one
+        // would only repeat it.
         if (chain.Any(e => e is OperationCanceledException or TimeoutException or ObjectDisposedException or IOException or System.Net.Sockets.SocketException
-                or Storage.ModelVersionMismatchException or Storage.PartitionFencedException))
+                or Storage.IStoreRefusal))
         {
             return null;
         }

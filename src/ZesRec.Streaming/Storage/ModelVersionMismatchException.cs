@@ -6,7 +6,7 @@ namespace ZesRec.Streaming.Storage;
 /// The store serves another model than the one loaded: its item vectors and user states mean nothing to this model,
 /// so the processor stops before consuming (exit code 2) instead of mixing them.
 /// </summary>
-public sealed class ModelVersionMismatchException(string message, string servingVersion, string modelVersion) : ConfigurationException(message)
+public sealed class ModelVersionMismatchException(string message, string servingVersion, string modelVersion) : ConfigurationException(message), IStoreRefusal
 {
     public string ServingVersion { get; } = servingVersion;
 

@@ -6,7 +6,7 @@ namespace ZesRec.Streaming.Storage;
 /// owner's. Nothing of the flush was written.
 /// </summary>
 public sealed class PartitionFencedException(string topic, IReadOnlyList<int> partitions)
-    : Exception($"partition {string.Join(", ", partitions)} of {topic} was taken over by another member since this one loaded it; its flush is refused and the member rejoins the group")
+    : Exception($"partition {string.Join(", ", partitions)} of {topic} was taken over by another member since this one loaded it; its flush is refused and the member rejoins the group"), IStoreRefusal
 {
     public string Topic => topic;
 
