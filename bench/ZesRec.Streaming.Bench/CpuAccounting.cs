@@ -45,6 +45,10 @@ public static class CpuAccounting
     }
 
     /// <summary>"who 12.3 s (45 %)" for every part of <paramref name="after"/> − <paramref name="before"/>, largest first.</summary>
+    /// <summary>CPU-seconds used between two snapshots by everything they cover (this process, the broker, PostgreSQL).</summary>
+    public static double Total(Dictionary<string, double> before, Dictionary<string, double> after) =>
+        after.Sum(kv => Math.Max(0, kv.Value - before.GetValueOrDefault(kv.Key)));
+
     public static string Describe(Dictionary<string, double> before, Dictionary<string, double> after, double wallSeconds)
     {
         var delta = after.Select(kv => (Who: kv.Key, Seconds: kv.Value - before.GetValueOrDefault(kv.Key))).Where(d => d.Seconds >= 0.05).OrderByDescending(d => d.Seconds).ToList();

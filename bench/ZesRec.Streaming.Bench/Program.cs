@@ -157,7 +157,8 @@ try
     }
 
     // 2. Interaction events, as fast as the producer goes: first publish until every one is applied and scored.
-    Console.WriteLine($"[interactions] load {LoadAverage()}");
+    var loadAtStart = LoadAverage();
+    Console.WriteLine($"[interactions] load {loadAtStart}");
     var before = processor.Online.Snapshot().Evaluated;
     cpu = CpuAccounting.Snapshot();
     var stagesBefore = StageTimes.Snapshot();
@@ -170,13 +171,17 @@ try
     await Task.WhenAll(interactionSends);
     var done = processor.Online.Snapshot().Evaluated - before;
     var interactionRate = done / interactionSeconds;
-    var interactionCpu = CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), interactionSeconds);
+    var cpuAfter = CpuAccounting.Snapshot();
+    var interactionCpu = CpuAccounting.Describe(cpu, cpuAfter, interactionSeconds);
+    var interactionsPerCpuSecond = done / CpuAccounting.Total(cpu, cpuAfter);
+    var loadAtEnd = LoadAverage();
     Result("interactions end to end", applied ? $"{interactionRate:F0} interactions/s ({done:N0} in {interactionSeconds:F1} s; producer handed all over in {published:F1} s)" : $"timed out: {done:N0} of {data.Throughput.Count:N0} in {interactionSeconds:F0} s", "≥ 5,000/s");
     Result("interactions: CPU", interactionCpu);
     var stagesAfter = StageTimes.Snapshot();
+    var stateStored = StatesFromHistory(modelDirForRun) ? "none (rebuilt from the history)" : $"{StateFloats(modelDirForRun):N0}";
     var walPerBatch = (await PgActivity.WalBytesAsync(admin) - walBefore) / (double)Math.Max(1, StageTimes.Batches(stagesBefore, stagesAfter));
     Result("interactions: stages (mean per batch)", StageTimes.Describe(stagesBefore, stagesAfter));
-    Result("interactions: PostgreSQL WAL written per batch", $"{walPerBatch / 1e6:F2} MB (state row {processor.Card.Config.Variant}: {StateFloats(modelDirForRun)} floats)");
+    Result("interactions: PostgreSQL WAL written per batch", $"{walPerBatch / 1e6:F2} MB (state row {processor.Card.Config.Variant}: {StateFloats(modelDirForRun)}, stored per user: {stateStored})");
 
     // 3. Latency at a fixed offered rate: interaction create time (delivery report) to recommendation create time.
     await Task.Delay(TimeSpan.FromSeconds(2));
@@ -197,11 +202,12 @@ try
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
-    var (scorerRate, stepShare) = ScorerAlone.Measure(modelDirForRun, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK);
+    var (scorerRate, stepShare, scorerPerCpuSecond) = ScorerAlone.Measure(modelDirForRun, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK);
     Result($"scorer alone (Step + TopK, batches of {processing.InteractionBatchSize} random users)", $"{scorerRate:F0} user updates/s (Step {stepShare:P0} of it)");
     Result("interactions pipeline / scorer alone", $"{interactionRate / scorerRate:P0}");
+    Result("interactions per CPU-second: pipeline (this process, broker, PostgreSQL) / scorer alone", $"{interactionsPerCpuSecond:F0} / {scorerPerCpuSecond:F0} ({interactionsPerCpuSecond / scorerPerCpuSecond:P0})");
     var p = latencies.Length == 0 ? "none" : $"{Percentile(latencies, 0.50):F0} / {Percentile(latencies, 0.95):F0} / {Percentile(latencies, 0.99):F0} ms";
-    rows.Add($"| {processor.Card.Config.Variant} ({Path.GetFileName(modelDirForRun)}) | {interactionRate:N0}/s | {scorerRate:N0}/s | {interactionRate / scorerRate:P0} | {StageTimes.MeanMs(stagesBefore, stagesAfter, "process (step + score)"):F1} ms | {StageTimes.MeanMs(stagesBefore, stagesAfter, "state flush"):F1} ms | {walPerBatch / 1e6:F2} MB | {p} |");
+    rows.Add($"| {processor.Card.Config.Variant} ({Path.GetFileName(modelDirForRun)}) | {StateFloats(modelDirForRun):N0} / {stateStored} | {interactionRate:N0}/s | {scorerRate:N0}/s | {interactionRate / scorerRate:P0} | {StageTimes.MeanMs(stagesBefore, stagesAfter, "process (step + score)"):F1} ms | {StageTimes.MeanMs(stagesBefore, stagesAfter, "state flush"):F1} ms | {walPerBatch / 1e6:F2} MB | {interactionsPerCpuSecond:N0} / {scorerPerCpuSecond:N0} ({interactionsPerCpuSecond / scorerPerCpuSecond:P0}) | {p} | {loadAtStart.Split(' ')[0]} / {loadAtEnd.Split(' ')[0]} |");
 }
 finally
 {
@@ -226,8 +232,8 @@ foreach (var (measure, value, target) in results)
 }
 
 Console.WriteLine();
-Console.WriteLine("| model | interactions end to end | scorer alone | pipeline / scorer | process per batch | state flush per batch | WAL per batch | p50 / p95 / p99 at the offered rate |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| model | state floats held / stored per user | interactions end to end | scorer alone | pipeline / scorer | process per batch | state flush per batch | PostgreSQL WAL per batch | per CPU-second: pipeline (all processes) / scorer alone | p50 / p95 / p99 at the offered rate | load average (1 min) at the start / end of the throughput phase |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
 foreach (var row in rows)
 {
     Console.WriteLine(row);
@@ -388,6 +394,15 @@ static int StateFloats(string dir)
     using (model)
     {
         return model.StateSize;
+    }
+}
+
+static bool StatesFromHistory(string dir)
+{
+    var (model, _) = ZesRec.Model.ModelCheckpoint.Load(dir, TorchSharp.torch.CPU);
+    using (model)
+    {
+        return model.StateWindow is not null;
     }
 }
 

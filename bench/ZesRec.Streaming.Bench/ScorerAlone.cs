@@ -74,8 +74,11 @@ public static class ScorerAlone
             + $"subnormal values: {subnormalUsers:N0} of {users.NumberOfElements:N0} in the user vectors, {subnormalItems:N0} of {(long)catalog.Count * catalog.Dim:N0} in the item matrix; product with them zeroed {Ms(flushedProduct)} ms";
     }
 
-    /// <summary>Returns user updates per second and the share of the time spent in Step.</summary>
-    public static (double PerSecond, double StepShare) Measure(string modelDir, ItemCatalog catalog, int batch, int batches, int topK)
+    /// <summary>
+    /// Returns user updates per second, the share of the time spent in Step, and user updates per CPU-second of this
+    /// process (what other jobs on the machine do not change).
+    /// </summary>
+    public static (double PerSecond, double StepShare, double PerCpuSecond) Measure(string modelDir, ItemCatalog catalog, int batch, int batches, int topK)
     {
         var (model, _) = ModelCheckpoint.Load(modelDir, CPU);
         using (model)
@@ -91,6 +94,7 @@ public static class ScorerAlone
             // Warm-up: first calls pay for allocation and kernel selection.
             recommender.TopK(recommender.Step(states, rows(), times), seen, topK);
             var step = TimeSpan.Zero;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             for (var b = 0; b < batches; b++)
             {
@@ -101,8 +105,9 @@ public static class ScorerAlone
             }
 
             var total = clock.Elapsed;
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             Console.WriteLine($"  scorer alone, per batch of {batch}: {Breakdown(model, recommender, catalog, states, seen, topK, batches, step)}");
-            return (batch * batches / total.TotalSeconds, step / total);
+            return (batch * batches / total.TotalSeconds, step / total, batch * batches / cpuSeconds);
         }
     }
 }

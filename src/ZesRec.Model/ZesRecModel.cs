@@ -39,6 +39,12 @@ public sealed class ZesRecModel : nn.Module
     public int StateSize => users.StateSize + (config.SkipLastItem ? config.Dim : 0);
 
     /// <summary>
+    /// The user encoder's <see cref="UserEncoder.StateWindow"/> (the last-item part is the last input, inside any
+    /// window); null when the state depends on every input since the start.
+    /// </summary>
+    public int? StateWindow => users.StateWindow;
+
+    /// <summary>
     /// Item vectors as served: text embedding through the item layer, offsets dropped. An int64 tensor of item
     /// indices instead of text selects columns of the item layer: what a one-hot feature would give, without the
     /// N x N matrix (the item-id oracles).

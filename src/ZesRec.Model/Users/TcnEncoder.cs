@@ -30,6 +30,12 @@ public sealed class TcnEncoder : UserEncoder
     /// <summary>(receptive field - 1) remembered block inputs and the last output, D floats each.</summary>
     public override int StateSize => ReceptiveField * dim;
 
+    /// <summary>
+    /// Every value of the state (the last output and the block inputs the convolutions still need) depends only on the
+    /// last <see cref="ReceptiveField"/> inputs: stepping those from any state, zeros included, gives the same state.
+    /// </summary>
+    public override int? StateWindow => ReceptiveField;
+
     public override Tensor Step(Tensor item, Tensor time, Tensor state)
     {
         var batch = state.shape[0];
@@ -42,11 +48,11 @@ public sealed class TcnEncoder : UserEncoder
             var history = state[.., offset..(offset + (kept * dim))].reshape(batch, kept, dim);
             var window = cat([history, input.unsqueeze(1)], 1);
             var conv = convs[i];
-            var output = conv.bias!.unsqueeze(0);
-            for (var j = 0; j < kernel; j++)
-            {
-                output = output + window[.., j * dilations[i]].matmul(conv.weight![.., .., j].t());
-            }
+            // The kernel's taps (every dilation-th position of the window) side by side, times the weight laid out
+            // tap by tap: one [B, kernel x D] x [kernel x D, D] product instead of kernel-many [B, D] x [D, D] ones.
+            var taps = window[.., TensorIndex.Slice(0, null, dilations[i])].reshape(batch, kernel * dim);
+            var weight = conv.weight!.permute(2, 1, 0).reshape(kernel * dim, dim);
+            var output = conv.bias!.unsqueeze(0).addmm(taps, weight);
 
             parts.Add(window[.., 1..].reshape(batch, kept * dim));
             input = nn.functional.relu(output) + input;

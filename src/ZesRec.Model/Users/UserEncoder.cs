@@ -11,6 +11,13 @@ public abstract class UserEncoder(string name) : nn.Module(name)
 {
     public abstract int StateSize { get; }
 
+    /// <summary>
+    /// How many of the most recent inputs determine the state completely, whatever came before them (a receptive
+    /// field); null when the state carries something of every input since the start. A model with a window can have
+    /// its state rebuilt from the last inputs instead of storing it.
+    /// </summary>
+    public virtual int? StateWindow => null;
+
     /// <summary>State of a user before any item, the dummy start item included.</summary>
     public virtual Tensor EmptyState(long batch, Device device) => zeros([batch, StateSize], device: device);
 

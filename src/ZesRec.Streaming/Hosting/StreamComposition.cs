@@ -59,8 +59,8 @@ internal sealed class StreamComposition(
         readiness.NotReady("joining the consumer group");
         var kafka = options.Kafka.ToSettings();
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
-        var sessions = new UserSessions(states, options.Kafka.InteractionsTopic, options.Processing.MaxUsers, options.Kafka.InstanceId);
         using var recommender = new Recommender(model, catalog, device);
+        var sessions = new UserSessions(states, options.Kafka.InteractionsTopic, options.Processing.MaxUsers, options.Kafka.InstanceId, recommender);
         ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items, options.Items.MaxAge, clock) : recommender;
         var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, online, settings, guard, clock);
         var publisher = new BatchPublisher(producer);

@@ -39,6 +39,13 @@ public sealed class StreamingProcessor : IAsyncDisposable
             var (model, card) = ModelCheckpoint.Load(options.ModelDir, device);
             owned.Add(model);
             Card = card;
+            if (model.StateWindow is { } window && options.Processing.MaxHistory < window)
+            {
+                // A setting out of range for this model: an ArgumentException, which serve reports as a usage error.
+                throw new ArgumentException(
+                    $"Processing:MaxHistory is {options.Processing.MaxHistory}, but this {card.Config.Variant} model's state is rebuilt from the user's last {window} items; set it to at least {window}");
+            }
+
             var encoder = owned.Add(TextEncoders.Create(card.TextEncoderSpec, string.IsNullOrEmpty(options.Processing.TextCache) ? null : options.Processing.TextCache));
             if (encoder.Name != card.TextEncoder)
             {

@@ -54,6 +54,9 @@ public static class ZesRecMetrics
     public static readonly Counter UsersLoaded = Metrics.CreateCounter(
         "zesrec_users_loaded_total", "Returning users whose state was read back from PostgreSQL after an eviction or a restart.");
 
+    public static readonly Counter StatesRebuilt = Metrics.CreateCounter(
+        "zesrec_states_rebuilt_total", "Users read back whose state was rebuilt from their stored history (models whose state is a function of the last inputs, TCN).");
+
     public static readonly Gauge CatalogItems = Metrics.CreateGauge("zesrec_catalog_items", "Items in the scoring matrix.");
 
     public static readonly Gauge CatalogCandidates = Metrics.CreateGauge(

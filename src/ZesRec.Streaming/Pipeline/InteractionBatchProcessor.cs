@@ -259,7 +259,7 @@ public sealed class InteractionBatchProcessor(
         ZesRecMetrics.OnlineRecall.Set(recall);
         ZesRecMetrics.OnlineEvaluated.IncTo(evaluated);
         ZesRecMetrics.UsersInMemory.Set(sessions.Count);
-        outcome.States.AddRange(dirty.Values.Select(UserSessions.ToRow));
+        outcome.States.AddRange(dirty.Values.Select(sessions.ToRow));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ZesRec.Model;
+using ZesRec.Streaming.Storage;
 using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Serving;
@@ -10,6 +11,8 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     // The [B, N] score matrix, reused from batch to batch: a fresh 60 MB result per batch of 512 × 30,000 cost
     // the kernel a page fault per 4 KiB, which made the product about 1.5× slower. Used under the catalogue's lock.
     private Tensor? scoreBuffer;
+
+    private (float[][] Rows, Tensor Tensor)? lastStep;
 
     /// <summary>Threads of the CPU top-k; libtorch's own thread count, which is what the matrix product used.</summary>
     private static int TopKWorkers => Math.Max(1, get_num_threads());
@@ -33,7 +36,69 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
         var stateTensor = Stack(states);
         var items = catalog.Read((matrix, _) => matrix.index_select(0, tensor(itemRows.Select(r => (long)r).ToArray(), device: device)).clone());
         var next = model.Step(items, tensor(times.Select(x => (double)x).ToArray(), device: device), stateTensor);
-        return Rows(next);
+        var rows = Rows(next);
+        Remember(rows, next);
+        return rows;
+    }
+
+    /// <summary>
+    /// Whether the model's state is a function of the user's last inputs (<see cref="ZesRecModel.StateWindow"/>): then
+    /// the stored history is enough, no state vector is stored, and <see cref="Restore"/> rebuilds it on read-back.
+    /// </summary>
+    public bool StatesFromHistory => model.StateWindow is not null;
+
+    /// <summary>
+    /// The states of stored users rebuilt from their histories, for a model with a state window W: a user with fewer
+    /// than W interactions (the dummy start item and every item fit in the window) from the start state through every
+    /// item, as the stream applied them; any other from zeros through the last W items, which gives the same state.
+    /// History items no longer in the catalogue are left out.
+    /// </summary>
+    public float[][] Restore(IReadOnlyList<UserStateRow> rows)
+    {
+        var window = model.StateWindow ?? throw new InvalidOperationException(
+            $"the stored states of {rows.Count} users hold no state vector, but this model's state is not a function of its last inputs; the store was written by another model");
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var steps = new List<(int Row, long Key)>[rows.Count];
+        var fromStart = new bool[rows.Count];
+        for (var u = 0; u < rows.Count; u++)
+        {
+            var row = rows[u];
+            var keys = row.HistoryKeys is { } k && k.Length == row.History.Length ? k : null;
+            fromStart[u] = row.Interactions < window;
+            var first = fromStart[u] ? 0 : Math.Max(0, row.History.Length - window);
+            steps[u] = [];
+            for (var i = first; i < row.History.Length; i++)
+            {
+                if (catalog.TryGetRow(row.History[i], out var itemRow))
+                {
+                    steps[u].Add((itemRow, keys?[i] ?? row.LastOrderKey ?? 0));
+                }
+            }
+        }
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var startKeys = rows.Select((r, u) => steps[u].Count > 0 ? steps[u][0].Key : r.LastOrderKey ?? 0).Select(k => (double)k).ToArray();
+        var start = model.StartState(tensor(startKeys, device: device));
+        var keep = tensor(fromStart, device: device).unsqueeze(1);
+        var state = where(keep, start, zeros_like(start));
+        var longest = steps.Length == 0 ? 0 : steps.Max(s => s.Count);
+        // Users step together, position by position, as the stream steps a batch's users in waves.
+        for (var t = 0; t < longest; t++)
+        {
+            var active = Enumerable.Range(0, rows.Count).Where(u => steps[u].Count > t).ToArray();
+            var index = tensor(active.Select(u => (long)u).ToArray(), device: device);
+            var itemRows = tensor(active.Select(u => (long)steps[u][t].Row).ToArray(), device: device);
+            var items = catalog.Read((matrix, _) => matrix.index_select(0, itemRows).clone());
+            var times = tensor(active.Select(u => (double)steps[u][t].Key).ToArray(), device: device);
+            state = state.index_copy(0, index, model.Step(items, times, state.index_select(0, index)));
+        }
+
+        return Rows(state);
     }
 
     /// <summary>User vectors [B][D] of state rows.</summary>
@@ -52,7 +117,7 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var users = model.UserVector(Stack(states));
+        var users = model.UserVector(Recalled(states) ?? Stack(states));
 
         // Rows of known ids never move, so exclusions can be resolved before taking the catalogue's lock.
         var rows = new List<long>();
@@ -106,7 +171,22 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
         });
     }
 
-    public void Dispose() => scoreBuffer?.Dispose();
+    public void Dispose()
+    {
+        scoreBuffer?.Dispose();
+        lastStep?.Tensor.Dispose();
+    }
+
+    // The last Step's result, kept as a tensor: scoring right after a step ranks exactly those rows, and stacking
+    // them again from C# arrays cost a TCN batch 9.8 MB of copies (512 users x 4,800 floats).
+    private void Remember(float[][] rows, Tensor next)
+    {
+        lastStep?.Tensor.Dispose();
+        lastStep = (rows, next.DetachFromDisposeScope());
+    }
+
+    private Tensor? Recalled(IReadOnlyList<float[]> states) =>
+        lastStep is { } last && ReferenceEquals(last.Rows, states) ? last.Tensor : null;
 
     // A contiguous [rows, columns] view of the reused buffer, grown by a quarter more than needed when too small.
     private Tensor ScoreBuffer(int rows, int columns)
@@ -152,25 +232,28 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
         return (values, indices, filled);
     }
 
+    // Rows copied straight into a new tensor's storage, and back out of it: one copy each way.
     private Tensor Stack(IReadOnlyList<float[]> states)
     {
-        var flat = new float[states.Count * StateSize];
+        var stacked = empty(states.Count, StateSize);
+        var flat = MemoryMarshal.Cast<byte, float>(stacked.bytes);
         for (var i = 0; i < states.Count; i++)
         {
-            states[i].CopyTo(flat, i * StateSize);
+            states[i].CopyTo(flat.Slice(i * StateSize, StateSize));
         }
 
-        return tensor(flat, [states.Count, StateSize], device: device);
+        return device.type == TorchSharp.DeviceType.CPU ? stacked : stacked.to(device);
     }
 
     private static float[][] Rows(Tensor batch)
     {
         var width = (int)batch.shape[1];
-        var flat = batch.cpu().data<float>().ToArray();
+        // Not disposed here: cpu() and contiguous() may hand back the batch itself, which the caller may still keep.
+        var flat = MemoryMarshal.Cast<byte, float>(batch.cpu().contiguous().bytes);
         var rows = new float[batch.shape[0]][];
         for (var i = 0; i < rows.Length; i++)
         {
-            rows[i] = flat.AsSpan(i * width, width).ToArray();
+            rows[i] = flat.Slice(i * width, width).ToArray();
         }
 
         return rows;

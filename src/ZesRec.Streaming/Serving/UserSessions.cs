@@ -12,10 +12,16 @@ namespace ZesRec.Streaming.Serving;
 /// process is still writing. With <paramref name="maxUsers"/> above 0, at most that many users stay in memory besides
 /// those changed by batches not yet flushed: the least recently active ones whose state is already stored are
 /// dropped after each batch, and a returning user's state is read back, in one query per batch, before the batch is
-/// applied (<see cref="LoadMissingAsync"/>).
+/// applied (<see cref="LoadMissingAsync"/>). When <paramref name="recommender"/>'s model rebuilds states from the last
+/// inputs (TCN), the flushed rows carry no state vector and the states of users read back are rebuilt from their
+/// histories (<see cref="Recommender.Restore"/>).
 /// </summary>
-public sealed class UserSessions(StateStore store, string topic, int maxUsers = 0, string owner = "") : IPartitionAssignmentHandler
+public sealed class UserSessions(StateStore store, string topic, int maxUsers = 0, string owner = "", Recommender? recommender = null) : IPartitionAssignmentHandler
 {
+    private const int RestoreBatch = 1_024;
+
+    private readonly bool statesFromHistory = recommender?.StatesFromHistory == true;
+
     private readonly Dictionary<string, LinkedListNode<UserSession>> sessions = new(StringComparer.Ordinal);
 
     // Least recently active first. Users changed by a batch are moved to the end, so the ones at the front are idle.
@@ -122,18 +128,24 @@ public sealed class UserSessions(StateStore store, string topic, int maxUsers = 
             return elsewhere;
         }
 
-        var loaded = 0;
+        var returning = new List<UserStateRow>();
         foreach (var row in await store.LoadUsersAsync(userIds))
         {
             if (Owns(row.Partition))
             {
-                Add(FromRow(row));
-                loaded++;
+                returning.Add(row);
             }
             else
             {
                 elsewhere[row.UserId] = row.Partition;
             }
+        }
+
+        var loaded = 0;
+        foreach (var row in WithStates(returning))
+        {
+            Add(FromRow(row));
+            loaded++;
         }
 
         if (loaded > 0)
@@ -167,7 +179,7 @@ public sealed class UserSessions(StateStore store, string topic, int maxUsers = 
             else
             {
                 var stored = store.LoadAsync(topic, numbers).GetAwaiter().GetResult();
-                foreach (var row in stored.States)
+                foreach (var row in WithStates(stored.States))
                 {
                     Add(FromRow(row));
                 }
@@ -221,8 +233,38 @@ public sealed class UserSessions(StateStore store, string topic, int maxUsers = 
         }
     }
 
-    public static UserStateRow ToRow(UserSession s) =>
-        new(s.UserId, s.Partition, (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions, s.LastOrderKey, s.HistoryKeys is { } keys ? [.. keys] : null);
+    /// <summary>The row a flush writes: a copy, since the session changes on while the flush runs; no state vector when it is rebuilt from the history.</summary>
+    public UserStateRow ToRow(UserSession s) =>
+        new(s.UserId, s.Partition, statesFromHistory ? [] : (float[])s.State.Clone(), [.. s.History], s.LastOffset, s.Interactions, s.LastOrderKey, s.HistoryKeys is { } keys ? [.. keys] : null);
+
+    /// <summary>Rows stored without a state vector get theirs rebuilt from their histories, all in one batched run.</summary>
+    private IReadOnlyList<UserStateRow> WithStates(IReadOnlyList<UserStateRow> rows)
+    {
+        var bare = rows.Where(r => r.State.Length == 0).ToList();
+        if (bare.Count == 0)
+        {
+            return rows;
+        }
+
+        if (recommender is null)
+        {
+            throw new InvalidOperationException($"the stored states of {bare.Count} users hold no state vector, and this processor has no model to rebuild them from their histories");
+        }
+
+        // In pieces: a partition's users loaded on assignment would otherwise be one tensor of them all.
+        var byUser = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var piece in bare.Chunk(RestoreBatch))
+        {
+            var rebuilt = recommender.Restore(piece);
+            for (var i = 0; i < piece.Length; i++)
+            {
+                byUser[piece[i].UserId] = rebuilt[i];
+            }
+        }
+
+        ZesRecMetrics.StatesRebuilt.Inc(bare.Count);
+        return [.. rows.Select(r => r.State.Length == 0 ? r with { State = byUser[r.UserId] } : r)];
+    }
 
     private static UserSession FromRow(UserStateRow row)
     {

@@ -10,7 +10,11 @@ public static class TopicReader
     /// Every recommendation id on <paramref name="topic"/>, read until at least <paramref name="atLeast"/> came and
     /// each of its <paramref name="partitions"/> reported its end (so repeats past the count are read too).
     /// </summary>
-    public static List<string> RecommendationIds(string bootstrap, string topic, int atLeast, int partitions = 4)
+    public static List<string> RecommendationIds(string bootstrap, string topic, int atLeast, int partitions = 4) =>
+        [.. Recommendations(bootstrap, topic, atLeast, partitions).Select(r => r.EventId)];
+
+    /// <summary>Every recommendation on <paramref name="topic"/>, read as <see cref="RecommendationIds"/> reads them.</summary>
+    public static List<RecommendationPublished> Recommendations(string bootstrap, string topic, int atLeast, int partitions = 4)
     {
         var config = new ConsumerConfig
         {
@@ -22,7 +26,7 @@ public static class TopicReader
         };
         using var consumer = new ConsumerBuilder<string?, byte[]>(config).Build();
         consumer.Subscribe(topic);
-        var ids = new List<string>();
+        var ids = new List<RecommendationPublished>();
         var ended = new HashSet<int>();
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline && (ids.Count < atLeast || ended.Count < partitions))
@@ -40,7 +44,7 @@ public static class TopicReader
             }
 
             ended.Remove(r.Partition.Value);
-            ids.Add(EventJson.DeserializeRecommendation(r.Message.Value).EventId);
+            ids.Add(EventJson.DeserializeRecommendation(r.Message.Value));
         }
 
         consumer.Close();
