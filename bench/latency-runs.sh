@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Consecutive latency runs of bench/ZesRec.Streaming.Bench at a fixed offered rate, one table row per run with the
+# load average before and after it (the machine may be shared), and every run's per-event trace.
+#
+#   bash bench/latency-runs.sh [--runs N] [--out DIR] -- BENCH-OPTIONS...
+#
+# Example (10 GRU4Rec runs, interaction figures only, items from the text cache):
+#   bash bench/latency-runs.sh --runs 10 --out .local/latency -- --model .local/models/bench-scientific-gru4rec \
+#     --text-cache .local/cache/bench-text --skip-encoder-alone --interactions 5000 --warmup 5000 --scorer-batches 2
+#
+# Needs the local services (bash infra/dev/stack.sh up && eval "$(bash infra/dev/stack.sh env)"). Writes DIR/run-K.log
+# (the bench's whole output, with the breakdown of where the slow events spent their time) and DIR/run-K.csv (the trace).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+runs=10
+out=.local/latency-runs
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "latency-runs.sh: unknown option '$1' (bench options go after --)" >&2; exit 2 ;;
+  esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "latency-runs.sh: --runs must be a positive number, got '$runs'" >&2; exit 2; }
+
+mkdir -p "$out"
+dotnet build bench/ZesRec.Streaming.Bench -c Release -nologo -v quiet >"$out/build.log" 2>&1 ||
+  { echo "latency-runs.sh: building the bench failed (see $out/build.log)" >&2; exit 1; }
+dll=$(find bench/ZesRec.Streaming.Bench/bin/Release -name ZesRec.Streaming.Bench.dll | head -n 1)
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "| run | model | p50 ms | p95 ms | p99 ms | load before | load after |"
+echo "|---:|---|---:|---:|---:|---|---|"
+for ((k = 1; k <= runs; k++)); do
+  before=$(load)
+  if ! dotnet "$dll" "$@" --trace-csv "$out/run-$k.csv" >"$out/run-$k.log" 2>&1; then
+    echo "| $k | failed (see $out/run-$k.log) | | | | $before | $(load) |"
+    continue
+  fi
+  after=$(load)
+  # LATENCY <model> p50 X p95 Y p99 Z ms; ...
+  grep '^LATENCY ' "$out/run-$k.log" | while read -r _ model _ p50 _ p95 _ p99 _; do
+    echo "| $k | $model | $p50 | $p95 | $p99 | $before | $after |"
+  done
+done
