@@ -2,7 +2,11 @@
 # Consecutive latency runs of bench/ZesRec.Streaming.Bench at a fixed offered rate, one table row per run with the
 # load average before and after it (the machine may be shared), and every run's per-event trace.
 #
-#   bash bench/latency-runs.sh [--runs N] [--out DIR] -- BENCH-OPTIONS...
+#   bash bench/latency-runs.sh [--runs N] [--out DIR] [--nice N] -- BENCH-OPTIONS...
+#
+# --nice N runs the bench, and renices every thread of this checkout's development broker and PostgreSQL, at niceness N
+# (below 0 needs root), so that other work on a shared machine, run at nice 10, takes CPU from them last; they are put
+# back to 0 at the end. Without it they keep the niceness they have.
 #
 # Example (10 GRU4Rec runs, interaction figures only, items from the text cache):
 #   bash bench/latency-runs.sh --runs 10 --out .local/latency -- --model .local/models/bench-scientific-gru4rec \
@@ -15,10 +19,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 runs=10
 out=.local/latency-runs
+niceness=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --nice) niceness=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "latency-runs.sh: unknown option '$1' (bench options go after --)" >&2; exit 2 ;;
   esac
@@ -31,11 +37,29 @@ dotnet build bench/ZesRec.Streaming.Bench -c Release -nologo -v quiet >"$out/bui
 dll=$(find bench/ZesRec.Streaming.Bench/bin/Release -name ZesRec.Streaming.Bench.dll | head -n 1)
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Every thread of the services of this checkout (pid files of infra/dev), and PostgreSQL's backends.
+renice_services() {
+  local pids=() pid
+  [[ -f .local/kafka/devbroker.pid ]] && pids+=("$(<.local/kafka/devbroker.pid)")
+  [[ -f .local/postgres/data/postmaster.pid ]] && pid=$(head -n 1 .local/postgres/data/postmaster.pid) &&
+    pids+=("$pid") && mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "$pid")
+  for pid in "${pids[@]}"; do
+    for task in /proc/"$pid"/task/*; do renice -n "$1" -p "${task##*/}" >/dev/null 2>&1 || true; done
+  done
+}
+bench=(dotnet "$dll")
+if [[ -n $niceness ]]; then
+  [[ $niceness =~ ^-?[0-9]+$ ]] || { echo "latency-runs.sh: --nice must be a number, got '$niceness'" >&2; exit 2; }
+  trap 'renice_services 0' EXIT
+  bench=(nice -n "$niceness" dotnet "$dll")
+fi
 echo "| run | model | p50 ms | p95 ms | p99 ms | load before | load after |"
 echo "|---:|---|---:|---:|---:|---|---|"
 for ((k = 1; k <= runs; k++)); do
   before=$(load)
-  if ! dotnet "$dll" "$@" --trace-csv "$out/run-$k.csv" >"$out/run-$k.log" 2>&1; then
+  [[ -n $niceness ]] && renice_services "$niceness"
+  if ! "${bench[@]}" "$@" --trace-csv "$out/run-$k.csv" >"$out/run-$k.log" 2>&1; then
     echo "| $k | failed (see $out/run-$k.log) | | | | $before | $(load) |"
     continue
   fi

@@ -37,7 +37,7 @@ public sealed class LatencyTrace
         ("broker ack → state flush committed", 9, 10),
     ];
 
-    private readonly ConcurrentDictionary<(int, long), (long Sent, long Acked)> _delivered = new();
+    private readonly ConcurrentDictionary<(int, long), long> _acked = new();
 
     /// <summary>Delivery handler of the paced sends; runs on librdkafka's delivery thread, so the time is the ack's.</summary>
     public void OnDelivered(DeliveryReport<string?, byte[]> report)
@@ -45,7 +45,7 @@ public sealed class LatencyTrace
         var now = DateTime.UtcNow.Ticks;
         if (!report.Error.IsError)
         {
-            _delivered[(report.Partition.Value, report.Offset.Value)] = (report.Message.Timestamp.UtcDateTime.Ticks, now);
+            _acked[(report.Partition.Value, report.Offset.Value)] = now;
         }
     }
 
@@ -56,14 +56,15 @@ public sealed class LatencyTrace
         public double LatencyMs => Ms(0, 8);
     }
 
-    public List<Row> Join(EventTrace.Entry[] entries, IReadOnlyDictionary<(int, long), DateTime> recommended)
+    /// <param name="sent">The interactions' message timestamps (the producer's create time), read back from the topic.</param>
+    public List<Row> Join(EventTrace.Entry[] entries, IReadOnlyDictionary<(int, long), DateTime> sent, IReadOnlyDictionary<(int, long), DateTime> recommended)
     {
         var rows = new Dictionary<(int, long), long[]>();
-        foreach (var (key, (sent, acked)) in _delivered)
+        foreach (var (key, time) in sent)
         {
             var at = new long[Points.Length];
-            at[0] = sent;
-            at[1] = acked;
+            at[0] = time.Ticks;
+            at[1] = _acked.GetValueOrDefault(key);
             if (recommended.TryGetValue(key, out var rec))
             {
                 at[8] = rec.Ticks;

@@ -379,7 +379,7 @@ static double[] MeasureLatency(IProducer<string?, byte[]> producer, string boots
     List<LatencyTrace.Row> rows;
     lock (recTimes)
     {
-        rows = trace.Join(traced, recTimes);
+        rows = trace.Join(traced, interactionTimes, recTimes);
     }
 
     if (traceCsv.Length > 0)
