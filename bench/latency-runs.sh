@@ -54,18 +54,18 @@ if [[ -n $niceness ]]; then
   trap 'renice_services 0' EXIT
   bench=(nice -n "$niceness" dotnet "$dll")
 fi
-echo "| run | model | p50 ms | p95 ms | p99 ms | load before | load after |"
-echo "|---:|---|---:|---:|---:|---|---|"
+echo "| run | model | p50 ms | p95 ms | p99 ms | seconds with events over 100 ms (of them CPU-starved) | load before | load after |"
+echo "|---:|---|---:|---:|---:|---:|---|---|"
 for ((k = 1; k <= runs; k++)); do
   before=$(load)
   [[ -n $niceness ]] && renice_services "$niceness"
   if ! "${bench[@]}" "$@" --trace-csv "$out/run-$k.csv" >"$out/run-$k.log" 2>&1; then
-    echo "| $k | failed (see $out/run-$k.log) | | | | $before | $(load) |"
+    echo "| $k | failed (see $out/run-$k.log) | | | | | $before | $(load) |"
     continue
   fi
   after=$(load)
-  # LATENCY <model> p50 X p95 Y p99 Z ms; ...
-  grep '^LATENCY ' "$out/run-$k.log" | while read -r _ model _ p50 _ p95 _ p99 _; do
-    echo "| $k | $model | $p50 | $p95 | $p99 | $before | $after |"
+  # LATENCY <model> p50 X p95 Y p99 Z slow-seconds S starved T
+  grep '^LATENCY ' "$out/run-$k.log" | while read -r _ model _ p50 _ p95 _ p99 _ slow _ starved; do
+    echo "| $k | $model | $p50 | $p95 | $p99 | $slow ($starved) | $before | $after |"
   done
 done

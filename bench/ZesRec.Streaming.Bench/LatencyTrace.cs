@@ -113,12 +113,13 @@ public sealed class LatencyTrace
     }
 
     /// <summary>Per segment p50 / p99 / max over all events, and for the slowest 1 %: which segment took most of each.</summary>
-    public static string Breakdown(List<Row> rows, RunDelaySampler delays, DateTime origin)
+    /// <returns>The table and stall lines; the seconds with events over 100 ms, and how many of them were starved.</returns>
+    public static (string Text, int SlowSeconds, int Starved) Breakdown(List<Row> rows, RunDelaySampler delays, DateTime origin)
     {
         var complete = rows.Where(r => !double.IsNaN(r.LatencyMs) && Enumerable.Range(0, 9).All(i => r.At[i] != 0)).ToList();
         if (complete.Count == 0)
         {
-            return "  no event was traced through every stage";
+            return ("  no event was traced through every stage", 0, 0);
         }
 
         var text = new StringBuilder();
@@ -143,16 +144,19 @@ public sealed class LatencyTrace
 
         var all = complete.Select(r => r.LatencyMs).Order().ToArray();
         text.AppendLine(CultureInfo.InvariantCulture, $"  | end to end (send → recommendation) | {P(all, 0.5):F1} | {P(all, 0.99):F1} | {all[^1]:F1} | {slowest.Average(r => r.LatencyMs):F1} | |");
-        text.Append(Stalls(complete, delays, origin));
-        return text.ToString();
+        var (stalls, slowSeconds, starved) = Stalls(complete, delays, origin);
+        text.Append(stalls);
+        return (text.ToString(), slowSeconds, starved);
     }
 
     /// <summary>
     /// Each second of the phase with events over 100 ms: how many, the segment that dominated them, and how long this
     /// process's threads and the broker's waited for a CPU meanwhile (from the first slow send to the last recommendation).
+    /// Starved: the processor's threads together waited for a CPU for at least half of that time.
     /// </summary>
-    private static string Stalls(List<Row> rows, RunDelaySampler delays, DateTime origin)
+    private static (string Text, int Seconds, int Starved) Stalls(List<Row> rows, RunDelaySampler delays, DateTime origin)
     {
+        var starved = 0;
         var text = new StringBuilder();
         var seconds = rows.Where(r => r.LatencyMs > 100).GroupBy(r => (int)((r.At[0] - origin.Ticks) / TimeSpan.TicksPerSecond)).OrderBy(g => g.Key).ToList();
         text.AppendLine(CultureInfo.InvariantCulture, $"  seconds with events over 100 ms: {seconds.Count}");
@@ -162,11 +166,13 @@ public sealed class LatencyTrace
             var to = new DateTime(g.Max(r => r.At[8]), DateTimeKind.Utc);
             var (bench, broker, pressure, wall) = delays.Between(from, to);
             var dominant = g.GroupBy(r => Segments.MaxBy(s => r.Ms(s.From, s.To)).Name).MaxBy(d => d.Count())!;
+            var isStarved = bench >= 0.5 * wall;
+            starved += isStarved ? 1 : 0;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  s{g.Key}: {g.Count()} events, max {g.Max(r => r.LatencyMs):F0} ms, mostly in \"{dominant.Key}\" ({dominant.Count()}); over {wall:F2} s: processor threads waited {bench:F2} s for a CPU, broker threads {broker:F2} s, CPU pressure {pressure / Math.Max(wall, 1e-9):P0}");
+                $"  s{g.Key} ({(isStarved ? "starved" : "not starved")}): {g.Count()} events, max {g.Max(r => r.LatencyMs):F0} ms, mostly in \"{dominant.Key}\" ({dominant.Count()}); over {wall:F2} s: processor threads waited {bench:F2} s for a CPU, broker threads {broker:F2} s, CPU pressure {pressure / Math.Max(wall, 1e-9):P0}");
         }
 
-        return text.ToString();
+        return (text.ToString(), seconds.Count, starved);
     }
 
     private static double P(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

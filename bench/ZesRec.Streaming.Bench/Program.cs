@@ -38,7 +38,7 @@ var warmupCount = int.Parse(Arg("--warmup", "10000"), CultureInfo.InvariantCultu
 // --trace-csv FILE: one row per paced interaction with its time at every stage (LatencyTrace.cs); a model's name is
 // inserted before the extension when --models names several.
 var traceCsvArg = Arg("--trace-csv", "");
-var latencyRuns = new List<(string Model, double P50, double P95, double P99, string Load)>();
+var latencyRuns = new List<(string Model, double P50, double P95, double P99, string Load, int SlowSeconds, int Starved)>();
 // The services' addresses are settings like serve's: Postgres:ConnectionString and Kafka:BootstrapServers.
 var services = ZesRecConfiguration.Bind<ServeOptions>(ZesRecConfiguration.Build());
 var pg = services.Postgres.ConnectionString;
@@ -203,8 +203,8 @@ try
     Result("latency phase: events over 200 ms, by second of the phase", stalls);
     Result("latency phase: CPU in those seconds (top 3, CPU-s) and GC pause", sampler.Describe(stallOrigin, stallSeconds));
     Console.WriteLine("[latency] where the time went, per event (send → recommendation), by segment:");
-    Console.WriteLine(breakdown);
-    latencyRuns.Add((Path.GetFileName(modelDirForRun), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.50), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.95), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.99), LoadAverage()));
+    Console.WriteLine(breakdown.Text);
+    latencyRuns.Add((Path.GetFileName(modelDirForRun), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.50), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.95), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.99), LoadAverage(), breakdown.SlowSeconds, breakdown.Starved));
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
@@ -245,17 +245,17 @@ foreach (var row in rows)
 }
 
 Console.WriteLine();
-foreach (var (model, p50, p95, p99, load) in latencyRuns)
+foreach (var (model, p50, p95, p99, load, slowSeconds, starved) in latencyRuns)
 {
     // One line per model, for scripts that collect many runs (bench/latency-runs.sh).
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LATENCY {model} p50 {p50:F0} p95 {p95:F0} p99 {p99:F0} ms; load after {load}; start {startLoad}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LATENCY {model} p50 {p50:F0} p95 {p95:F0} p99 {p99:F0} slow-seconds {slowSeconds} starved {starved}"));
 }
 
 return 0;
 
 static Message<string?, byte[]> Message(string key, byte[] value) => new() { Key = key, Value = value };
 
-static double[] MeasureLatency(IProducer<string?, byte[]> producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, RunDelaySampler delays, string traceCsv, out double offeredRate, out int missing, out string stalls, out DateTime stallOrigin, out int[] stallSeconds, out string breakdown)
+static double[] MeasureLatency(IProducer<string?, byte[]> producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, RunDelaySampler delays, string traceCsv, out double offeredRate, out int missing, out string stalls, out DateTime stallOrigin, out int[] stallSeconds, out (string Text, int SlowSeconds, int Starved) breakdown)
 {
     // The development broker keeps ~5 MiB per partition, so recommendations are read while they are written,
     // from the end of what the throughput phase left.
