@@ -4,9 +4,10 @@
 #
 #   bash bench/latency-runs.sh [--runs N] [--out DIR] [--nice N] -- BENCH-OPTIONS...
 #
-# --nice N runs the bench, and renices every thread of this checkout's development broker and PostgreSQL, at niceness N
-# (below 0 needs root), so that other work on a shared machine, run at nice 10, takes CPU from them last; they are put
-# back to 0 at the end. Without it they keep the niceness they have.
+# --nice N runs the bench, this checkout's development broker and PostgreSQL at niceness N (below 0 needs root), so that
+# other work on a shared machine takes CPU from them last; they are put back to 0 at the end. Where the kernel groups
+# processes by session (/proc/sys/kernel/sched_autogroup_enabled = 1) a thread's niceness only counts within its session,
+# so the sessions' own niceness (/proc/PID/autogroup) is set too. Without --nice they keep the priority they have.
 #
 # Example (10 GRU4Rec runs, interaction figures only, items from the text cache):
 #   bash bench/latency-runs.sh --runs 10 --out .local/latency -- --model .local/models/bench-scientific-gru4rec \
@@ -46,12 +47,15 @@ renice_services() {
     pids+=("$pid") && mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "$pid")
   for pid in "${pids[@]}"; do
     for task in /proc/"$pid"/task/*; do renice -n "$1" -p "${task##*/}" >/dev/null 2>&1 || true; done
+    [[ -w /proc/$pid/autogroup ]] && { echo "$1" >"/proc/$pid/autogroup"; } 2>/dev/null || true
   done
 }
 bench=(dotnet "$dll")
 if [[ -n $niceness ]]; then
   [[ $niceness =~ ^-?[0-9]+$ ]] || { echo "latency-runs.sh: --nice must be a number, got '$niceness'" >&2; exit 2; }
   trap 'renice_services 0' EXIT
+  # This script's session holds the bench.
+  [[ -w /proc/$$/autogroup ]] && { echo "$niceness" >"/proc/$$/autogroup"; } 2>/dev/null || true
   bench=(nice -n "$niceness" dotnet "$dll")
 fi
 echo "| run | model | p50 ms | p95 ms | p99 ms | seconds with events over 100 ms (of them CPU-starved) | load before | load after |"

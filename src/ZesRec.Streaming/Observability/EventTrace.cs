@@ -52,12 +52,14 @@ public static class EventTrace
         _topic = topic;
     }
 
-    /// <summary>Stops recording and returns what was recorded (entries past the capacity are dropped).</summary>
+    /// <summary>Stops recording and returns what was recorded (entries past the capacity are dropped), once.</summary>
     public static Entry[] Stop()
     {
         _topic = null;
-        var count = Math.Min(Volatile.Read(ref _next), _entries.Length);
-        return _entries[..count];
+        var entries = _entries;
+        var count = Math.Min(Volatile.Read(ref _next), entries.Length);
+        _entries = [];
+        return entries[..count];
     }
 
     public static void Record(ConsumeResult<string?, byte[]> record, TraceStage stage)
