@@ -34,6 +34,7 @@ public sealed class EventTraceTests
     {
         // Given any sequence of records of the traced topic and of another one, and any capacity
         var records = Gen.Select(Gen.Bool, Gen.Int[0, 3], Gen.Long[0, 1_000]).Array[0, 60];
+        // One thread: the trace is one per process.
         Gen.Select(records, Gen.Int[0, 40]).Sample((sequence, capacity) =>
         {
             var topic = $"trace.{Guid.NewGuid():N}";
@@ -48,7 +49,7 @@ public sealed class EventTraceTests
             // Then the trace holds the traced topic's records, in order, cut at the capacity
             var expected = sequence.Where(r => r.Item1).Select(r => (r.Item2, r.Item3)).Take(capacity);
             Assert.Equal(expected, EventTrace.Stop().Select(e => (e.Partition, e.Offset)));
-        });
+        }, threads: 1);
     }
 
     private static ConsumeResult<string?, byte[]> Record(string topic, int partition, long offset) => new()
