@@ -14,6 +14,8 @@ public sealed class RunDelaySampler : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private readonly int? _brokerPid;
+    private readonly ThreadWaits _bench = new();
+    private readonly ThreadWaits _broker = new();
 
     public readonly record struct Sample(DateTime At, double BenchWaitS, double BrokerWaitS, double PressureS);
 
@@ -28,7 +30,7 @@ public sealed class RunDelaySampler : IDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            var sample = new Sample(DateTime.UtcNow, WaitSeconds(Environment.ProcessId), _brokerPid is { } b ? WaitSeconds(b) : 0, PressureSeconds());
+            var sample = new Sample(DateTime.UtcNow, _bench.Add(Environment.ProcessId), _brokerPid is { } b ? _broker.Add(b) : 0, PressureSeconds());
             lock (_samples)
             {
                 _samples.Add(sample);
@@ -54,30 +56,46 @@ public sealed class RunDelaySampler : IDisposable
         }
     }
 
-    private static double WaitSeconds(int pid)
+    /// <summary>
+    /// A process's run delay so far, counted thread by thread: a thread that ends takes its total out of the
+    /// process's sum, so the sum of the live threads' totals can go down; adding each thread's growth cannot.
+    /// </summary>
+    private sealed class ThreadWaits
     {
-        long ns = 0;
-        try
+        private Dictionary<string, long> _last = [];
+        private long _totalNs;
+
+        public double Add(int pid)
         {
-            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            var now = new Dictionary<string, long>();
+            try
             {
-                try
+                foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
                 {
-                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
-                    ns += long.Parse(fields[1], CultureInfo.InvariantCulture);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-                {
-                    // A thread that ended between listing and reading.
+                    try
+                    {
+                        var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                        now[task] = long.Parse(fields[1], CultureInfo.InvariantCulture);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+                    {
+                        // A thread that ended between listing and reading.
+                    }
                 }
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return double.NaN;
-        }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return double.NaN;
+            }
 
-        return ns / 1e9;
+            foreach (var (task, ns) in now)
+            {
+                _totalNs += Math.Max(0, ns - _last.GetValueOrDefault(task));
+            }
+
+            _last = now;
+            return _totalNs / 1e9;
+        }
     }
 
     private static double PressureSeconds()
