@@ -17,6 +17,7 @@ using ZesRec.Text;
 // --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
 // --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
 // --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
+// --trace-csv FILE writes every paced interaction's time at each stage (LatencyTrace.cs); the breakdown is printed always.
 // Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -35,6 +36,10 @@ var interactionBatchMs = int.Parse(Arg("--batch-ms", "20"), CultureInfo.Invarian
 var skipEncoderAlone = args.Contains("--skip-encoder-alone");
 var encoderSpec = ZesRec.Model.ModelCard.Load(modelDir).TextEncoderSpec;
 var warmupCount = int.Parse(Arg("--warmup", "10000"), CultureInfo.InvariantCulture);
+// --trace-csv FILE: one row per paced interaction with its time at every stage (LatencyTrace.cs); a model's name is
+// inserted before the extension when --models names several.
+var traceCsvArg = Arg("--trace-csv", "");
+var latencyRuns = new List<(string Model, double P50, double P95, double P99, string Load, int SlowSeconds, int Starved)>();
 // The services' addresses are settings like serve's: Postgres:ConnectionString and Kafka:BootstrapServers.
 var services = ZesRecConfiguration.Bind<ServeOptions>(ZesRecConfiguration.Build());
 var pg = services.Postgres.ConnectionString;
@@ -87,6 +92,8 @@ using (var encoder = skipEncoderAlone ? null : TextEncoders.Create(encoderSpec, 
 foreach (var modelDirForRun in modelDirs)
 {
 Console.WriteLine($"=== {modelDirForRun}");
+var traceCsv = traceCsvArg.Length == 0 || modelDirs.Length == 1 ? traceCsvArg
+    : Path.ChangeExtension(traceCsvArg, null) + "-" + Path.GetFileName(modelDirForRun) + Path.GetExtension(traceCsvArg);
 // A fresh schema and fresh topics, so nothing of an earlier run is loaded or re-read.
 var schema = $"bench_{Guid.NewGuid():N}";
 await using var admin = StoreDataSource.Create(pg);
@@ -128,13 +135,14 @@ try
     }
 
     Console.WriteLine($"model {processor.Card.ModelVersion}, D = {processor.Card.Config.Dim}, {processor.Card.TextEncoder}");
-    using var producer = new KafkaProducer(KafkaSettings.Create(bootstrap).WithClientId("zesrec-bench"));
+    // The processor's producer settings; a plain client, so the paced phase can take delivery reports on librdkafka's thread.
+    using var producer = new ProducerBuilder<string?, byte[]>(KafkaSettings.Create(bootstrap).WithClientId("zesrec-bench").ToProducerConfig()).SetLogHandler(KafkaLog.Handle).Build();
 
     // 1. Item events: first publish until every item is in the in-memory catalogue (encoded, stored, added).
     Console.WriteLine($"[items] load {LoadAverage()}");
     var cpu = CpuAccounting.Snapshot();
     var clock = Stopwatch.StartNew();
-    var sends = data.Items.Select(i => producer.ProduceAsync(options.Kafka.ItemsTopic, i.ItemId, EventJson.Serialize(i))).ToArray();
+    var sends = data.Items.Select(i => producer.ProduceAsync(options.Kafka.ItemsTopic, Message(i.ItemId, EventJson.Serialize(i)))).ToArray();
     var loaded = await WaitAsync(() => processor.Catalog.Count >= data.Items.Count, TimeSpan.FromMinutes(10));
     var itemSeconds = clock.Elapsed.TotalSeconds;
     await Task.WhenAll(sends);
@@ -150,7 +158,7 @@ try
     {
         Console.WriteLine($"[warm-up] {data.Warmup.Count:N0} interactions, load {LoadAverage()}");
         var warmupBefore = processor.Online.Snapshot().Evaluated;
-        var warmupSends = data.Warmup.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, i.UserId, EventJson.Serialize(i))).ToArray();
+        var warmupSends = data.Warmup.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, Message(i.UserId, EventJson.Serialize(i)))).ToArray();
         await WaitAsync(() => processor.Online.Snapshot().Evaluated - warmupBefore >= data.Warmup.Count, TimeSpan.FromMinutes(5));
         await Task.WhenAll(warmupSends);
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -164,7 +172,7 @@ try
     var stagesBefore = StageTimes.Snapshot();
     var walBefore = await PgActivity.WalBytesAsync(admin);
     clock.Restart();
-    var interactionSends = data.Throughput.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, i.UserId, EventJson.Serialize(i))).ToArray();
+    var interactionSends = data.Throughput.Select(i => producer.ProduceAsync(options.Kafka.InteractionsTopic, Message(i.UserId, EventJson.Serialize(i)))).ToArray();
     var published = clock.Elapsed.TotalSeconds;
     var applied = await WaitAsync(() => processor.Online.Snapshot().Evaluated - before >= data.Throughput.Count, TimeSpan.FromMinutes(10));
     var interactionSeconds = clock.Elapsed.TotalSeconds;
@@ -190,7 +198,8 @@ try
     var gcBefore = GcStats.Snapshot();
     var pgBefore = await PgActivity.SnapshotAsync(admin, schema);
     using var sampler = new PhaseSampler();
-    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, out var offeredRate, out var missing, out var stalls, out var stallOrigin, out var stallSeconds);
+    using var delays = new RunDelaySampler();
+    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, delays, traceCsv, out var offeredRate, out var missing, out var stalls, out var stallOrigin, out var stallSeconds, out var breakdown);
     Result($"event → recommendation latency at {offeredRate:F0} interactions/s offered for {seconds} s ({latencies.Length:N0} joined, {missing:N0} missing)",
         latencies.Length == 0 ? "no recommendations" : $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms", "p99 < 100 ms");
 
@@ -199,6 +208,9 @@ try
     Result("latency phase: PostgreSQL", PgActivity.Describe(pgBefore, await PgActivity.SnapshotAsync(admin, schema)));
     Result("latency phase: events over 200 ms, by second of the phase", stalls);
     Result("latency phase: CPU in those seconds (top 3, CPU-s) and GC pause", sampler.Describe(stallOrigin, stallSeconds));
+    Console.WriteLine("[latency] where the time went, per event (send → recommendation), by segment:");
+    Console.WriteLine(breakdown.Text);
+    latencyRuns.Add((Path.GetFileName(modelDirForRun), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.50), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.95), latencies.Length == 0 ? double.NaN : Percentile(latencies, 0.99), LoadAverage(), breakdown.SlowSeconds, breakdown.Starved));
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
@@ -239,9 +251,18 @@ foreach (var row in rows)
     Console.WriteLine(row);
 }
 
+Console.WriteLine();
+foreach (var (model, p50, p95, p99, load, slowSeconds, starved) in latencyRuns)
+{
+    // One line per model, for scripts that collect many runs (bench/latency-runs.sh).
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LATENCY {model} p50 {p50:F0} p95 {p95:F0} p99 {p99:F0} slow-seconds {slowSeconds} starved {starved}"));
+}
+
 return 0;
 
-static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, out double offeredRate, out int missing, out string stalls, out DateTime stallOrigin, out int[] stallSeconds)
+static Message<string?, byte[]> Message(string key, byte[] value) => new() { Key = key, Value = value };
+
+static double[] MeasureLatency(IProducer<string?, byte[]> producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, RunDelaySampler delays, string traceCsv, out double offeredRate, out int missing, out string stalls, out DateTime stallOrigin, out int[] stallSeconds, out (string Text, int SlowSeconds, int Starved) breakdown)
 {
     // The development broker keeps ~5 MiB per partition, so recommendations are read while they are written,
     // from the end of what the throughput phase left.
@@ -281,23 +302,26 @@ static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string 
         .Select(tp => new TopicPartitionOffset(tp, reader.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High))
         .ToList();
 
-    // Paced by the wall clock: at every tick, send what is due so far.
-    var sends = new List<Task<DeliveryResult<string?, byte[]>>>(paced.Count);
+    // Paced by the wall clock: at every tick, send what is due so far. Every stage of the processor is timestamped
+    // meanwhile (a few entries per event; room for ten).
+    var trace = new LatencyTrace();
+    ZesRec.Streaming.Observability.EventTrace.Start(interactionsTopic, paced.Count * 10 + 10_000);
+    var sentCount = 0;
     var clock = Stopwatch.StartNew();
-    while (sends.Count < paced.Count)
+    while (sentCount < paced.Count)
     {
         var due = Math.Min(paced.Count, (int)(clock.Elapsed.TotalSeconds * rate) + 1);
-        while (sends.Count < due)
+        while (sentCount < due)
         {
-            var i = paced[sends.Count];
-            sends.Add(producer.ProduceAsync(interactionsTopic, i.UserId, EventJson.Serialize(i)));
+            var i = paced[sentCount++];
+            producer.Produce(interactionsTopic, Message(i.UserId, EventJson.Serialize(i)), trace.OnDelivered);
         }
 
         Thread.Sleep(1);
     }
 
     offeredRate = paced.Count / clock.Elapsed.TotalSeconds;
-    Task.WaitAll(sends);
+    producer.Flush(TimeSpan.FromSeconds(60));
     var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
     while (DateTime.UtcNow < deadline && Count() < paced.Count)
     {
@@ -307,6 +331,7 @@ static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string 
     readerStop.Cancel();
     readerDone.Wait(TimeSpan.FromSeconds(30));
     reader.Close();
+    var traced = ZesRec.Streaming.Observability.EventTrace.Stop();
     var interactionTimes = new Dictionary<(int, long), DateTime>();
     using (var back = new ConsumerBuilder<string?, byte[]>(new ConsumerConfig
     {
@@ -358,6 +383,19 @@ static double[] MeasureLatency(KafkaProducer producer, string bootstrap, string 
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"s{g.Key}: {g.Count()} (max {g.Max(x => x.Ms):F0} ms)")));
 
     missing = paced.Count - latencies.Count;
+    List<LatencyTrace.Row> rows;
+    lock (recTimes)
+    {
+        rows = trace.Join(traced, interactionTimes, recTimes);
+    }
+
+    if (traceCsv.Length > 0)
+    {
+        LatencyTrace.WriteCsv(traceCsv, rows);
+        Console.WriteLine($"[latency] per-event trace: {traceCsv}");
+    }
+
+    breakdown = LatencyTrace.Breakdown(rows, delays, first);
     latencies.Sort();
     return [.. latencies];
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Confluent.Kafka;
+using ZesRec.Streaming.Observability;
 
 namespace ZesRec.Streaming.Kafka;
 
@@ -189,6 +190,7 @@ internal sealed class ConsumerWorker
             if (result is { IsPartitionEOF: false, Message: not null }
                 && _generations.TryGetValue(result.TopicPartition, out var generation))
             {
+                EventTrace.Record(result, TraceStage.Fetched);
                 Interlocked.Increment(ref _buffered);
                 _records.Writer.TryWrite(new PolledRecord(result, generation));
             }

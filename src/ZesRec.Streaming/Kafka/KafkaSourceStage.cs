@@ -1,6 +1,7 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Confluent.Kafka;
+using ZesRec.Streaming.Observability;
 
 namespace ZesRec.Streaming.Kafka;
 
@@ -88,6 +89,7 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
             {
                 if (worker.Take(record))
                 {
+                    EventTrace.Record(record.Result, TraceStage.Emitted);
                     Push(_stage.Out, record.Result);
                     return;
                 }

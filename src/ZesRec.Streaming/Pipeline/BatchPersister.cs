@@ -23,6 +23,7 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
             throw new BatchFailedException(outcome.Inputs, e);
         }
 
+        EventTrace.Record(outcome.Inputs, TraceStage.Persisted);
         guard?.Cleared(outcome.Inputs);
         sessions?.Flushed(outcome.Batch);
         return outcome;

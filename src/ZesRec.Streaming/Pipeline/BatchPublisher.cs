@@ -19,7 +19,9 @@ public sealed class BatchPublisher(KafkaProducer producer)
         {
             using (ZesRecMetrics.PublishSeconds.NewTimer())
             {
+                EventTrace.Record(outcome.Inputs, TraceStage.PublishStart);
                 await Task.WhenAll(outcome.Messages.Select(m => producer.ProduceAsync(m.Topic, m.Key, m.Value)));
+                EventTrace.Record(outcome.Inputs, TraceStage.PublishAcked);
             }
         }
         catch (Exception e)

@@ -32,6 +32,7 @@ public sealed class InteractionBatchProcessor(
 
     public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ConsumeResult<string?, byte[]>> batch)
     {
+        EventTrace.Record(batch, TraceStage.ProcessStart);
         // The freshness policy runs at batch boundaries, clock ticks included, so stale items leave without traffic too.
         if (settings.MaxItemAge is { } maxAge && catalog.Expire(clock.GetUtcNow(), maxAge) is var expired and > 0)
         {
@@ -64,6 +65,7 @@ public sealed class InteractionBatchProcessor(
             }
 
             outcome.Inputs.AddRange(inputs);
+            EventTrace.Record(batch, TraceStage.ProcessEnd);
             sessions.EvictIdle();
             return outcome;
         }

@@ -65,6 +65,7 @@ public static class ProcessorGraph
                 if (b.Count > 0)
                 {
                     ZesRecMetrics.BatchSize.WithLabels(stream).Observe(b.Count);
+                    EventTrace.Record(b, TraceStage.Batched);
                 }
 
                 return b;
