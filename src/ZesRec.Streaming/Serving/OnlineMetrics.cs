@@ -13,6 +13,12 @@ public sealed class OnlineMetrics(int k = 20)
 
     public int K => k;
 
+    /// <summary>
+    /// Told of every scored interaction (its NDCG@K and whether it hit), after the running means include it:
+    /// a frozen-versus-adaptive replay keeps the per-event outcomes that the means sum up.
+    /// </summary>
+    public Action<double, bool>? Scored { get; set; }
+
     public (double Ndcg, double Recall, long Evaluated) Snapshot()
     {
         lock (sync)
@@ -42,6 +48,7 @@ public sealed class OnlineMetrics(int k = 20)
             evaluated++;
         }
 
+        Scored?.Invoke(ndcg, rank >= 0);
         return (ndcg, rank >= 0);
     }
 }
