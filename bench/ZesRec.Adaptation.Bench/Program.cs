@@ -77,11 +77,22 @@ await using (var pg = NpgsqlDataSource.Create(Lane("frozen").Postgres.Connection
     }
 }
 
+// The development broker creates a topic the first time its metadata is asked for (as LocalStack.EnsureTopics relies on).
 using (var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = Lane("frozen").Kafka.BootstrapServers }).Build())
 {
     var k = Lane("frozen").Kafka;
-    await admin.CreateTopicsAsync([.. new[] { k.ItemsTopic, k.InteractionsTopic, k.RecommendationsTopic, k.DeadLetterTopic }
-        .Select(t => new Confluent.Kafka.Admin.TopicSpecification { Name = t, NumPartitions = 4, ReplicationFactor = 1 })]);
+    foreach (var topic in new[] { k.ItemsTopic, k.InteractionsTopic, k.RecommendationsTopic, k.DeadLetterTopic })
+    {
+        for (var tries = 0; admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic) is not { Error.IsError: false, Partitions.Count: > 0 }; tries++)
+        {
+            if (tries == 100)
+            {
+                throw new InvalidOperationException($"topic {topic} was not created");
+            }
+
+            Thread.Sleep(200);
+        }
+    }
 }
 
 var adapt = new AdaptProcess(options.Get("zesrec"), link, options.Rest, log);
@@ -108,8 +119,8 @@ var report = Report.Write(outDir, name, stream, boundaries, result, embKnn, orac
 Directory.CreateDirectory(plotsDir);
 IReadOnlyList<(string, IReadOnlyList<ScoredEvent?>)> lines =
 [
-    ("frozen (zero-shot)", [.. result.Frozen.Select(e => (ScoredEvent?)e)]),
-    ("adaptive", [.. result.Adaptive.Select(e => (ScoredEvent?)e)]),
+    ("frozen (zero-shot)", result.Frozen),
+    ("adaptive", result.Adaptive),
     ("EMB-KNN", embKnn),
     ($"GRU4Rec id oracle (first 3/4)", oracleEvents),
 ];

@@ -17,14 +17,15 @@ internal static class Report
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"## {name}: {n:N0} interactions, {stream.Users.Count:N0} users, {stream.ItemTexts.Count:N0} items{(fraction < 1 ? $" (users kept by hash: {fraction:P0})" : "")}");
         md.AppendLine();
-        md.AppendLine(inv, $"Frozen scored {result.Frozen.Count:N0} interactions, adaptive {result.Adaptive.Count:N0} (more than the stream: scored again after a switch).");
+        var both = result.Both(0, n).Count;
+        md.AppendLine(inv, $"Every figure is a mean over the {both:N0} interactions both processors scored ({n - both:N0} left out: a user's first interaction after the adaptive processor restarted with a promoted model holds no recommendation); the adaptive processor scored {result.ScoredTwice:N0} interactions again after a switch (the later outcome is kept).");
         md.AppendLine();
         md.AppendLine("| NDCG@20 / Recall@20 | Q1 | Q2 | Q3 | Q4 |");
         md.AppendLine("|---|---:|---:|---:|---:|");
-        Row("frozen (zero-shot)", q => SideBySideResult.Mean(result.Frozen, q.Item1, q.Item2));
-        Row("adaptive", q => SideBySideResult.Mean(result.Adaptive, q.Item1, q.Item2));
-        Row("EMB-KNN", q => Mean(embKnn, q.Item1, q.Item2));
-        Row($"GRU4Rec id oracle, D={oracleRun.Dim} lr={oracleRun.Lr}, trained on Q1-Q3", q => Mean(oracle, q.Item1, q.Item2));
+        Row("frozen (zero-shot)", q => SideBySideResult.Mean(result.Frozen, result.Both(q.Item1, q.Item2)));
+        Row("adaptive", q => SideBySideResult.Mean(result.Adaptive, result.Both(q.Item1, q.Item2)));
+        Row("EMB-KNN", q => SideBySideResult.Mean(embKnn, result.Both(q.Item1, q.Item2)));
+        Row($"GRU4Rec id oracle, D={oracleRun.Dim} lr={oracleRun.Lr}, trained on Q1-Q3", q => SideBySideResult.Mean(oracle, result.Both(q.Item1, q.Item2)));
         md.AppendLine();
         md.AppendLine(inv, $"Oracle: {oracleRun.Interactions:N0} training interactions, {oracleRun.Seconds:F0} s to train.");
         md.AppendLine();
@@ -52,22 +53,13 @@ internal static class Report
             md.AppendLine(inv, $"| {label} | {string.Join(" | ", quarters.Select(q => score(q) is var (a, b) && !double.IsNaN(a) ? $"{a:F4} / {b:F4}" : "-"))} |");
     }
 
-    private static (double Ndcg, double Recall) Mean(ScoredEvent?[] events, int from, int to)
-    {
-        var scored = events[from..to].OfType<ScoredEvent>().ToList();
-        return SideBySideResult.Mean(scored, 0, scored.Count);
-    }
-
     private static void WriteCsv(string path, SideBySideResult result, ScoredEvent?[] embKnn, ScoredEvent?[] oracle)
     {
         using var w = new StreamWriter(path);
         w.WriteLine("position,frozen_ndcg,adaptive_ndcg,embknn_ndcg,oracle_ndcg");
-        var rows = new[] { result.Frozen.Count, result.Adaptive.Count, embKnn.Length }.Max();
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < embKnn.Length; i++)
         {
-            w.WriteLine(string.Join(',', i,
-                Cell(i < result.Frozen.Count ? result.Frozen[i] : null), Cell(i < result.Adaptive.Count ? result.Adaptive[i] : null),
-                Cell(i < embKnn.Length ? embKnn[i] : null), Cell(i < oracle.Length ? oracle[i] : null)));
+            w.WriteLine(string.Join(',', i, Cell(result.Frozen[i]), Cell(result.Adaptive[i]), Cell(embKnn[i]), Cell(oracle[i])));
         }
     }
 

@@ -6,7 +6,7 @@ namespace ZesRec.Streaming.Adaptation;
 /// Reads the event-to-recommendation latency histogram from a processor's /metrics, so that a percentile over an
 /// interval comes from the difference of two readings (the histogram is cumulative since the process started).
 /// </summary>
-internal static class LatencyScrape
+public static class LatencyScrape
 {
     private const string Bucket = "zesrec_pipeline_event_to_recommendation_seconds_bucket{le=\"";
 

@@ -41,11 +41,18 @@ public sealed class SideBySideReplay
     public async Task<SideBySideResult> RunAsync(EventLogDataset target, IReadOnlyList<int> boundaries, IReadOnlySet<int> roundsAfter, CancellationToken cancellationToken)
     {
         var ordered = target.Interactions.OrderBy(i => i.OrderKey).ToList();
+        var positions = new Dictionary<(string, long, string), int>();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            // A repeat of the same item at the same time is dead-lettered by the processor: the first keeps the key.
+            positions.TryAdd((ordered[i].UserId, ordered[i].OrderKey, ordered[i].ItemId), i);
+        }
+
         var kafka = Settings("frozen").Kafka;
         using var producer = new KafkaProducer(kafka.ToSettings().WithClientId("zesrec-side-by-side-replay"));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await using var frozen = new ReplayLane("frozen", FrozenModelDir, () => Settings("frozen"), Log);
-        await using var adaptive = new ReplayLane("adaptive", AdaptiveModelDir, () => Settings("adaptive"), Log);
+        await using var frozen = new ReplayLane("frozen", FrozenModelDir, () => Settings("frozen"), positions, ordered.Count, Log);
+        await using var adaptive = new ReplayLane("adaptive", AdaptiveModelDir, () => Settings("adaptive"), positions, ordered.Count, Log);
         await frozen.StartAsync(cancellationToken).ConfigureAwait(false);
         await adaptive.StartAsync(cancellationToken).ConfigureAwait(false);
         await ReplayItemsAsync(producer, kafka, target, [frozen, adaptive], cancellationToken).ConfigureAwait(false);
@@ -87,7 +94,7 @@ public sealed class SideBySideReplay
             from = to;
         }
 
-        return new SideBySideResult(frozen.Events(), adaptive.Events(), rounds, costs);
+        return new SideBySideResult(frozen.Events(), adaptive.Events(), rounds, costs, adaptive.ScoredTwice);
     }
 
     /// <summary>Evenly spaced chunk ends: <paramref name="parts"/> chunks of a stream of <paramref name="count"/> interactions.</summary>
