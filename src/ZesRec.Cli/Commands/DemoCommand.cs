@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using ZesRec.Streaming.Hosting;
 
 namespace ZesRec.Cli.Commands;
@@ -21,7 +23,7 @@ public sealed class DemoCommand : ICommand
 
     public string Name => "demo";
 
-    public string Summary => "End to end: local services, train on a source, serve, replay an unseen target, online metrics.";
+    public string Summary => "End to end: local services, train on a source, serve, replay an unseen target, online metrics frozen and adaptive.";
 
     public string Help => $"""
         Usage: zesrec demo [options]
@@ -45,7 +47,7 @@ public sealed class DemoCommand : ICommand
         DemoData.RequireSourceData(options);
 
         Step("1/5 local services");
-        var services = await StartServicesAsync(args, cancellationToken);
+        var lane = await StartServicesAsync(args, cancellationToken);
 
         Step("2/5 datasets");
         var target = DemoData.Import(options);
@@ -53,26 +55,29 @@ public sealed class DemoCommand : ICommand
         Step("3/5 model");
         var modelDir = DemoData.EnsureModel(options);
 
-        Step("4/5 serve and replay");
-        var serve = DemoStream.Settings(services, modelDir);
-        var outcome = await DemoStream.RunAsync(serve, target, options, cancellationToken);
+        Step("4/5 serve and replay: frozen and adaptive");
+        var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        var outcome = await DemoStream.RunAsync(name => DemoStream.Settings(lane(), modelDir, run, name), modelDir, target, options, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    served in {clock.Elapsed.TotalSeconds:F1} s"));
 
         Step("5/5 results");
-        DemoReport.Print(serve.Kafka, target, outcome);
+        DemoReport.Print(DemoStream.Settings(lane(), modelDir, run, "adaptive").Kafka, target, outcome);
         return 0;
     }
 
     /// <summary>
-    /// Starts the local stack and loads the settings the way serve does, with the addresses the stack printed in
-    /// place of configured ones (the demo runs against the services it started).
+    /// Starts the local stack; returns a loader of the settings the way serve loads them, with the addresses the stack
+    /// printed in place of configured ones (the demo runs against the services it started), fresh for each processor.
     /// </summary>
-    private static async Task<ServeOptions> StartServicesAsync(CommandArgs args, CancellationToken cancellationToken)
+    private static async Task<Func<ServeOptions>> StartServicesAsync(CommandArgs args, CancellationToken cancellationToken)
     {
         var stack = await LocalStack.UpAsync(cancellationToken);
-        var services = SettingFlags.Bind<ServeOptions>(Flags.Load(args, discovered: stack));
+        ServeOptions Load() => SettingFlags.Bind<ServeOptions>(Flags.Load(args, discovered: stack));
+        var services = Load();
         Console.WriteLine("    " + await LocalStack.CheckPostgresAsync(services.Postgres.ConnectionString, cancellationToken));
         Console.WriteLine("    " + LocalStack.CheckKafka(services.Kafka.BootstrapServers));
-        return services;
+        return Load;
     }
 
     private static void Step(string title) => Console.WriteLine($"\n== {title}");

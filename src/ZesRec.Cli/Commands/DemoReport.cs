@@ -3,18 +3,38 @@ using ZesRec.Data;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Data.Events;
+using ZesRec.Streaming.Adaptation;
 
 namespace ZesRec.Cli.Commands;
 
-/// <summary>The demo's last stage: what three users were recommended, read back from Kafka, and the online metrics.</summary>
+/// <summary>The demo's last stage: what three users were recommended by the adaptive processor, read back from Kafka, and the online metrics of both.</summary>
 internal static class DemoReport
 {
-    public static void Print(KafkaOptions kafka, EventLogDataset target, (double Ndcg, double Recall, long Evaluated) outcome)
+    public static void Print(KafkaOptions kafka, EventLogDataset target, SideBySideResult outcome)
     {
         var texts = target.Items.ToDictionary(i => i.ItemId, i => i.Text, StringComparer.Ordinal);
         PrintSamples(kafka, target, texts);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\nOnline metrics over {outcome.Evaluated:N0} interactions of the unseen target domain ({target.UserCount:N0} users, {target.Items.Count:N0} items, none seen in training):\n  NDCG@20   {outcome.Ndcg:F4}\n  Recall@20 {outcome.Recall:F4}\n(each interaction scored against the recommendation the user held just before it; random ranking gives Recall@20 ≈ {20.0 / target.Items.Count:F4})"));
+        var total = outcome.Frozen.Count;
+        var all = outcome.Both(0, total);
+        var last = outcome.Both(total - (total / 4), total);
+        var n = all.Count;
+        var round = outcome.Rounds.FirstOrDefault();
+        var frozenAll = SideBySideResult.Mean(outcome.Frozen, all);
+        var adaptiveAll = SideBySideResult.Mean(outcome.Adaptive, all);
+        var frozenLast = SideBySideResult.Mean(outcome.Frozen, last);
+        var adaptiveLast = SideBySideResult.Mean(outcome.Adaptive, last);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+
+            Online metrics over the {n:N0} interactions of the unseen target domain that both processors scored ({target.UserCount:N0} users, {target.Items.Count:N0} items, none seen in training):
+                                      frozen    adaptive
+              NDCG@20, whole stream   {frozenAll.Ndcg:F4}    {adaptiveAll.Ndcg:F4}
+              Recall@20, whole stream {frozenAll.Recall:F4}    {adaptiveAll.Recall:F4}
+              NDCG@20, last quarter   {frozenLast.Ndcg:F4}    {adaptiveLast.Ndcg:F4}
+              Recall@20, last quarter {frozenLast.Recall:F4}    {adaptiveLast.Recall:F4}
+            (each interaction scored against the recommendation the user held just before it; random ranking gives Recall@20 ≈ {20.0 / target.Items.Count:F4})
+            Adaptation: one round after half of the stream, trained while the third quarter was served: {round?.Outcome.Reason ?? "none"}
+            {(round?.Outcome.Decision == AdaptationDecision.Promoted ? "The promoted model served the adaptive processor's last quarter." : "The guard kept the frozen model in the adaptive processor, so both columns score the same model.")}
+            """));
     }
 
     /// <summary>Three users with at least three interactions: their last items and what they were recommended next.</summary>

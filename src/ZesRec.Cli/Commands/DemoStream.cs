@@ -1,160 +1,89 @@
-using System.Diagnostics;
-using System.Globalization;
 using Npgsql;
 using ZesRec.Data;
+using ZesRec.Model;
+using ZesRec.Streaming.Adaptation;
 using ZesRec.Streaming.Hosting;
-using ZesRec.Streaming.Kafka;
-using ZesRec.Streaming.Replay;
+using ZesRec.Streaming.Storage;
 
 namespace ZesRec.Cli.Commands;
 
 /// <summary>
-/// The demo's streaming stage: the processor serving the model on topics and a schema of this run's own, while the
-/// target domain is replayed through Kafka, items first. Both are disposed when the stage ends.
+/// The demo's streaming stage: the target domain replayed through Kafka, items first, to two processors on topics and
+/// schemas of this run's own: one serving the trained model as it is (frozen), one adapted once, after half of the
+/// stream, by the same round <c>zesrec adapt --once</c> runs (adaptive). The round trains while the third quarter is
+/// served; a promoted model serves the last quarter.
 /// </summary>
-internal sealed class DemoStream : IAsyncDisposable
+internal static class DemoStream
 {
-    private readonly StreamingProcessor processor;
-    private readonly KafkaProducer producer;
-    private readonly CancellationTokenSource stop;
-    private readonly Task serving;
-    private readonly ServeOptions options;
-
-    private DemoStream(ServeOptions options, StreamingProcessor processor, KafkaProducer producer, CancellationToken cancellationToken)
+    /// <summary>Fresh serve settings of one lane: the loaded ones, with the demo's model, topics, schema and any metrics port.</summary>
+    public static ServeOptions Settings(ServeOptions loaded, string modelDir, string run, string lane)
     {
-        this.options = options;
-        this.processor = processor;
-        this.producer = producer;
-        stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        serving = Task.Run(() => processor.RunAsync(stop.Token), CancellationToken.None);
-    }
-
-    /// <summary>The serve settings of this run: the loaded ones, with the demo's model, topics, schema and any metrics port.</summary>
-    public static ServeOptions Settings(ServeOptions loaded, string modelDir)
-    {
-        var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var kafka = loaded.Kafka;
-        kafka.GroupId = $"zesrec-demo-{run}";
-        kafka.InstanceId = "demo";
+        kafka.GroupId = $"zesrec-demo-{run}-{lane}";
+        kafka.InstanceId = lane;
         kafka.ItemsTopic = $"zesrec.demo.{run}.items";
         kafka.InteractionsTopic = $"zesrec.demo.{run}.interactions";
-        kafka.RecommendationsTopic = $"zesrec.demo.{run}.recommendations";
-        kafka.DeadLetterTopic = $"zesrec.demo.{run}.deadletter";
+        kafka.RecommendationsTopic = $"zesrec.demo.{run}.{lane}.recommendations";
+        kafka.DeadLetterTopic = $"zesrec.demo.{run}.{lane}.deadletter";
         loaded.ModelDir = modelDir;
-        loaded.Postgres.Schema = "demo";
+        loaded.Postgres.Schema = $"demo_{lane}";
         loaded.Metrics.Port = 0;
         return loaded;
     }
 
-    /// <summary>Serves and replays; returns the online metrics once every replayed interaction was recommended for (or progress stalled).</summary>
-    public static async Task<(double Ndcg, double Recall, long Evaluated)> RunAsync(ServeOptions options, EventLogDataset target, DemoOptions demo, CancellationToken cancellationToken)
+    /// <summary>Serves and replays; returns what both lanes scored, in stream order, and the round.</summary>
+    public static async Task<SideBySideResult> RunAsync(Func<string, ServeOptions> lane, string modelDir, EventLogDataset target, DemoOptions demo, CancellationToken cancellationToken)
     {
-        await RecreateSchemaAsync(options.Postgres.ConnectionString, options.Postgres.Schema!, cancellationToken);
-        var kafka = options.Kafka;
-        LocalStack.EnsureTopics(kafka.BootstrapServers, [kafka.ItemsTopic, kafka.InteractionsTopic, kafka.RecommendationsTopic, kafka.DeadLetterTopic]);
-        var producer = new KafkaProducer(kafka.ToSettings().WithClientId("zesrec-demo-replay"));
-        StreamingProcessor processor;
-        try
+        var frozen = lane("frozen");
+        foreach (var name in (string[])["frozen", "adaptive"])
         {
-            processor = StreamingProcessor.Create(options, new IndentedWriter(Console.Out));
-        }
-        catch
-        {
-            producer.Dispose();
-            throw;
+            var kafka = lane(name).Kafka;
+            await RecreateSchemaAsync(frozen.Postgres.ConnectionString, lane(name).Postgres.Schema!, cancellationToken);
+            LocalStack.EnsureTopics(kafka.BootstrapServers, [kafka.ItemsTopic, kafka.InteractionsTopic, kafka.RecommendationsTopic, kafka.DeadLetterTopic]);
         }
 
-        await using var stream = new DemoStream(options, processor, producer, cancellationToken);
-        Console.WriteLine($"    processor: model {processor.Card.ModelVersion}, metrics on http://{options.Metrics.Host}:{processor.MetricsPort}/metrics");
-        await stream.WaitReadyAsync(cancellationToken);
-
-        // Items first, and interactions only once the catalogue holds them: on a fresh machine encoding takes
-        // longer than an interaction may wait for its item, and those that wait too long are dead-lettered.
-        await stream.ReplayItemsAsync(target, demo, cancellationToken);
-        await stream.ReplayInteractionsAsync(target, demo, cancellationToken);
-        await stream.stop.CancelAsync();
-        await stream.serving;
-        return processor.Online.Snapshot();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-
-        // Waits without rethrowing: a failure of the processor was already thrown where the stage noticed it.
-        await Task.WhenAny(serving);
-        producer.Dispose();
-        await processor.DisposeAsync();
-        stop.Dispose();
-    }
-
-    private async Task WaitReadyAsync(CancellationToken cancellationToken)
-    {
-        var ready = Stopwatch.StartNew();
-        while (!processor.Ready && ready.Elapsed < TimeSpan.FromMinutes(2) && !serving.IsCompleted)
+        // The adaptive lane serves through a link, as 'zesrec serve --model models/current' does; the round repoints it.
+        var models = Path.GetFullPath(Path.Combine(".local", "demo-adapt"));
+        if (Directory.Exists(models))
         {
-            await Task.Delay(200, cancellationToken);
-        }
-    }
-
-    private DatasetReplayer Replayer(DemoOptions demo, bool items) => new(producer, new ReplayOptions
-    {
-        ItemsTopic = options.Kafka.ItemsTopic,
-        InteractionsTopic = options.Kafka.InteractionsTopic,
-        PublishItems = items,
-        PublishInteractions = !items,
-        Rate = demo.Rate > 0 ? demo.Rate : null,
-        Limit = demo.Limit > 0 ? demo.Limit : null,
-    });
-
-    private async Task ReplayItemsAsync(EventLogDataset target, DemoOptions demo, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var items = await Replayer(demo, items: true).ReplayAsync(target, null, cancellationToken);
-        var bar = new ProgressBar("items ");
-        while (processor.Catalog.Count < target.Items.Count && !serving.IsCompleted)
-        {
-            bar.Update((double)processor.Catalog.Count / target.Items.Count, $"{processor.Catalog.Count:N0}/{target.Items.Count:N0} items encoded and stored");
-            await Task.Delay(250, cancellationToken);
+            Directory.Delete(models, recursive: true);
         }
 
-        bar.Done();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {items.ItemsPublished:N0} items encoded and stored in {clock.Elapsed.TotalSeconds:F1} s"));
-    }
-
-    private async Task ReplayInteractionsAsync(EventLogDataset target, DemoOptions demo, CancellationToken cancellationToken)
-    {
-        var replayed = demo.Limit > 0 ? Math.Min(demo.Limit, target.Interactions.Count) : target.Interactions.Count;
-        var clock = Stopwatch.StartNew();
-        var replay = Replayer(demo, items: false).ReplayAsync(target, null, cancellationToken);
-        var bar = new ProgressBar("stream");
-        var last = (Done: -1L, At: TimeSpan.Zero);
-        while (processor.Online.Snapshot().Evaluated < replayed && clock.Elapsed - last.At < TimeSpan.FromMinutes(1))
+        Directory.CreateDirectory(models);
+        var link = Path.Combine(models, "current");
+        Directory.CreateSymbolicLink(link, Path.GetFullPath(modelDir));
+        var log = new IndentedWriter(Console.Out);
+        var adaptive = lane("adaptive");
+        var replay = new SideBySideReplay
         {
-            if (serving.IsCompleted)
-            {
-                await serving;
-                throw new InvalidOperationException("the processor stopped");
-            }
-
-            var (ndcg, recall, done) = processor.Online.Snapshot();
-            if (done != last.Done)
-            {
-                last = (done, clock.Elapsed);
-            }
-
-            bar.Update((double)done / replayed, string.Create(CultureInfo.InvariantCulture,
-                $"{done:N0}/{replayed:N0} interactions  {done / clock.Elapsed.TotalSeconds:N0}/s  NDCG@20 {ndcg:F4}  Recall@20 {recall:F4}"));
-            await Task.Delay(250, cancellationToken);
-        }
-
-        bar.Done();
-        var report = await replay;
-        var recommended = processor.Online.Snapshot().Evaluated;
-        var stalled = recommended < replayed ? $" (no progress for a minute: see the dead-letter topic {options.Kafka.DeadLetterTopic} and /metrics)" : "";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    replayed {report.InteractionsPublished:N0} interactions; {recommended:N0} recommended in {clock.Elapsed.TotalSeconds:F1} s{stalled}"));
+            Settings = name => name == "adaptive" ? Linked(lane(name), link) : lane(name),
+            FrozenModelDir = modelDir,
+            AdaptiveModelDir = link,
+            Round = (schema, ct) => RoundAsync(adaptive, link, models, log, ct),
+            Rate = demo.Rate > 0 ? demo.Rate : null,
+            Log = log,
+        };
+        var stream = demo.Limit > 0 ? Earliest(target, demo.Limit) : target;
+        var boundaries = SideBySideReplay.Even(stream.Interactions.Count, 4);
+        return await replay.RunAsync(stream, boundaries, new HashSet<int> { boundaries[1] }, cancellationToken);
     }
+
+    private static ServeOptions Linked(ServeOptions options, string link)
+    {
+        options.ModelDir = link;
+        return options;
+    }
+
+    private static async Task<AdaptationOutcome> RoundAsync(ServeOptions adaptive, string link, string models, TextWriter log, CancellationToken cancellationToken)
+    {
+        await using var dataSource = StoreDataSource.Create(adaptive.Postgres.ConnectionString, $"\"{adaptive.Postgres.Schema}\",public");
+        var settings = new AdaptationSettings { ModelDir = link, ModelsDir = models };
+        var device = DeviceSelection.Resolve(adaptive.Processing.Device);
+        return await new AdaptationRound(dataSource, settings, device, adaptive.Processing.TextCache, log).RunAsync(cancellationToken);
+    }
+
+    private static EventLogDataset Earliest(EventLogDataset target, int limit) =>
+        new(target.Name, target.SourceFormat, target.Items, [.. target.Interactions.OrderBy(i => i.OrderKey).Take(limit)]);
 
     private static async Task RecreateSchemaAsync(string connectionString, string schema, CancellationToken cancellationToken)
     {

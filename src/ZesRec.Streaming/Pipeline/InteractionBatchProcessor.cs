@@ -232,7 +232,7 @@ public sealed class InteractionBatchProcessor(
             {
                 if (session.LastRecommendation is { } held)
                 {
-                    online.Record(held, w.Event.ItemId);
+                    online.Record(held, w.Event.ItemId, w.Event.UserId, w.Event.OrderKey);
                 }
             }
 

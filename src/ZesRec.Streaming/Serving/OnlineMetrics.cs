@@ -13,6 +13,12 @@ public sealed class OnlineMetrics(int k = 20)
 
     public int K => k;
 
+    /// <summary>
+    /// Told of every scored interaction after the running means include it: a frozen-versus-adaptive replay keeps
+    /// the per-event outcomes that the means sum up.
+    /// </summary>
+    public Action<OnlineScore>? Scored { get; set; }
+
     public (double Ndcg, double Recall, long Evaluated) Snapshot()
     {
         lock (sync)
@@ -22,7 +28,7 @@ public sealed class OnlineMetrics(int k = 20)
     }
 
     /// <summary>Scores one next item against a ranked list; returns (ndcg, hit).</summary>
-    public (double Ndcg, bool Hit) Record(IReadOnlyList<string> ranked, string nextItem)
+    public (double Ndcg, bool Hit) Record(IReadOnlyList<string> ranked, string nextItem, string userId = "", long orderKey = 0)
     {
         var rank = -1;
         for (var i = 0; i < Math.Min(k, ranked.Count); i++)
@@ -42,6 +48,10 @@ public sealed class OnlineMetrics(int k = 20)
             evaluated++;
         }
 
+        Scored?.Invoke(new OnlineScore(userId, orderKey, nextItem, ndcg, rank >= 0));
         return (ndcg, rank >= 0);
     }
 }
+
+/// <summary>One interaction as the online metrics scored it: NDCG@K and whether the held recommendation hit.</summary>
+public readonly record struct OnlineScore(string UserId, long OrderKey, string ItemId, double Ndcg, bool Hit);
