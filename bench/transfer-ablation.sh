@@ -4,6 +4,7 @@
 # and prints one markdown line per row, pair and variant.
 #   bash bench/transfer-ablation.sh [--rows R1,R2] [--variants gru4rec,tcn,hrnn] [--seeds 1,2,3]
 #        [--pairs scientific:office,office:scientific] [--jobs 2] [--epochs N]
+# A source named multi-for-TARGET is every other known domain combined (zesrec data combine) without TARGET.
 # Models: .local/ablation/models/ROW/SOURCE-VARIANT-sSEED (kept: a rerun only trains what is missing);
 # evaluations: .local/ablation/eval/ROW/SOURCE-TARGET/{report.md,results.csv}. --epochs caps training (for
 # scouting; such models go to ROW-eN). Trainings run --jobs at a time with one libtorch thread each.
@@ -26,6 +27,7 @@ row_options() {
     default+head) echo "--user-head on" ;;
     default+norm) echo "--normalize-text on" ;;
     default+cos) echo "--temperature 0.1" ;;
+    default+neg1024) echo "--sampled-negatives 1024" ;;
     *) echo "unknown row '$1'" >&2; return 1 ;;
   esac
 }
@@ -64,8 +66,21 @@ import() {
     gift-cards) zesrec data import --format amazon2018 --input "$ZESREC_DATA_ROOT/amazon2018-raw/Gift_Cards_5.json.gz" --out .local/datasets/gift-cards ;;
     magazines) zesrec data import --format amazon2018 --input "$ZESREC_DATA_ROOT/amazon2018-raw/Magazine_Subscriptions_5.json.gz" --out .local/datasets/magazines ;;
     movielens) zesrec data import --format movielens --input "$ZESREC_DATA_ROOT/movielens-latest-small" --out .local/datasets/movielens ;;
+    multi-for-*) combine "${1#multi-for-}" ;;
     *) echo "no importer known for '$1'" >&2; return 1 ;;
   esac >/dev/null
+}
+# multi-for-TARGET: every other domain in one source (Games: 8,000 users), TARGET's items left out (docs/results.md).
+combine() {
+  local target=$1 inputs=() d
+  for d in scientific office games movielens gift-cards magazines; do
+    [[ $d == "$target" ]] && continue
+    import "$d"
+    inputs+=(".local/datasets/$d")
+  done
+  import "$target"
+  zesrec data combine --input "$(IFS=,; echo "${inputs[*]}")" --exclude ".local/datasets/$target" --max-users 8000 \
+    --out ".local/datasets/multi-for-$target"
 }
 export ZESREC_DATA_ROOT=${ZESREC_DATA_ROOT:-$(. infra/dev/lib.sh && zesrec_data_root)}
 for p in "${pairs[@]}"; do import "${p%%:*}"; import "${p##*:}"; done

@@ -22,7 +22,7 @@ public sealed class CompletionTests
     [InlineData("tr", "train")]
     [InlineData("d", "data demo")]
     [InlineData("data im", "import")]
-    [InlineData("data ", "fetch import")]
+    [InlineData("data ", "combine fetch import")]
     [InlineData("train --so", "--source")]
     [InlineData("data import --fo", "--format")]
     [InlineData("serve --model-d", "")]

@@ -20,13 +20,14 @@ public sealed class VerbErrorTests : IDisposable
 
     static VerbErrorTests() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Temp.Dispose();
 
-    public static TheoryData<string> Verbs => new() { "stack", "data import", "data fetch", "train", "evaluate", "plot", "serve", "replay", "demo", "completion" };
+    public static TheoryData<string> Verbs => new() { "stack", "data import", "data fetch", "data combine", "train", "evaluate", "plot", "serve", "replay", "demo", "completion" };
 
     /// <summary>Each verb with its required options given, so that only the extra word or option is wrong.</summary>
     public static TheoryData<string[]> RunnableCommandLines => new()
     {
         { ["stack"] },
         { ["data", "import", "--format", "tsv", "--input", Empty, "--out", Temp["out"]] },
+        { ["data", "combine", "--input", $"{Empty},{Empty}", "--out", Temp["out"]] },
         { ["train", "--source", Empty, "--out", Temp["model"]] },
         { ["evaluate", "--target", Empty, "--out", Temp["report"]] },
         { ["plot", "--results", Missing, "--out", Temp["plots"]] },
@@ -40,6 +41,7 @@ public sealed class VerbErrorTests : IDisposable
     {
         { ["data", "import", "--input", Empty, "--out", Temp["out"]], "missing required option --format" },
         { ["data", "import", "--format", "tsv", "--out", Temp["out"]], "missing required option --input" },
+        { ["data", "combine", "--out", Temp["out"]], "missing required option --input" },
         { ["train", "--out", Temp["model"]], "missing required option --source" },
         { ["train", "--source", Empty], "missing required option --out" },
         { ["evaluate", "--out", Temp["report"]], "missing required option --target" },
@@ -73,6 +75,8 @@ public sealed class VerbErrorTests : IDisposable
         { ["replay", "--dataset", Empty, "--rate", "0"], "--rate must be at least 1, got 0" },
         { ["replay", "--dataset", Empty, "--speed", "Infinity"], "--speed: 'Infinity' is not a finite number" },
         { ["replay", "--dataset", Empty, "--items-only", "--interactions-only"], "--items-only and --interactions-only exclude each other" },
+        { ["data", "combine", "--input", Empty, "--out", Temp["out"]], "--input: name at least two dataset folders, comma-separated" },
+        { ["data", "combine", "--input", $"{Empty},{Empty}", "--out", Temp["out"], "--max-users", "0"], "--max-users must be at least 1, got 0" },
         { ["data", "fetch", "amazon2018-scientific", "nosuch", "--out", Temp["data"]], "no dataset 'nosuch' in the catalog" },
         { ["data", "fetch", "mind-small", "--out", Temp["data"], "--bogus", "1"], "unknown option(s): --bogus" },
         { ["demo", "--data-root", Empty, "--epochs", "0"], "--epochs must be at least 1, got 0" },
@@ -83,6 +87,7 @@ public sealed class VerbErrorTests : IDisposable
     {
         { ["data", "import", "--format", "tsv", "--input", Missing, "--out", Temp["out"]], $"{Missing}: input folder not found; nothing was written" },
         { ["data", "import", "--format", "tsv", "--input", Empty, "--out", Temp["out"]], $"{Path.Combine(Empty, "items.tsv")}: file not found" },
+        { ["data", "combine", "--input", $"{Empty},{Empty}", "--out", Temp["out"]], $"{Path.Combine(Empty, "dataset.json")}: missing: not a dataset folder; nothing was written" },
         { ["train", "--source", Empty, "--out", Temp["model"], "--device", "cpu", "--threads", "1"], $"{Path.Combine(Empty, "dataset.json")}: missing: not a dataset folder" },
         { ["evaluate", "--target", Empty, "--out", Temp["report"]], $"{Path.Combine(Empty, "dataset.json")}: missing: not a dataset folder" },
         { ["evaluate", "--target", Empty, "--out", Temp["report"], "--model", Empty], $"--model {Empty} is not a model folder (it has no model-card.json)" },

@@ -8,6 +8,7 @@ public static class CommandRegistry
         new StackCommand(),
         new DataImportCommand(),
         new DataFetchCommand(),
+        new DataCombineCommand(),
         new TrainCommand(),
         new ServeCommand(),
         new UpgradeCommand(),
