@@ -14,6 +14,11 @@ public sealed class ApproximateScorer(Recommender recommender, ItemCatalog catal
     public IReadOnlyList<(string ItemId, float Score)[]> TopK(IReadOnlyList<float[]> states, IReadOnlyList<IReadOnlySet<string>> exclude, int k)
     {
         var index = catalog.Index ?? throw new InvalidOperationException("approximate scoring needs a catalogue with a candidate index");
+        if (states.Count == 0)
+        {
+            return [];
+        }
+
         var users = recommender.UserVectors(states);
         return catalog.Read((matrix, ids) =>
         {

@@ -11,6 +11,11 @@ public sealed class PgVectorScorer(Recommender recommender, ItemStore items, int
 {
     public IReadOnlyList<(string ItemId, float Score)[]> TopK(IReadOnlyList<float[]> states, IReadOnlyList<IReadOnlySet<string>> exclude, int k)
     {
+        if (states.Count == 0)
+        {
+            return [];
+        }
+
         var users = recommender.UserVectors(states);
         DateTimeOffset? createdSince = maxAge is { } age ? (clock ?? TimeProvider.System).GetUtcNow() - age : null;
         var limit = Math.Max(candidates, k + exclude.Max(e => e.Count));
