@@ -14,7 +14,7 @@ internal static class ServeConfiguration
         new("pg-schema", "Postgres:Schema", "NAME"),
         new("create-pg-schema", "Postgres:CreateSchema", null),
         new("metrics-port", "Metrics:Port", "PORT"),
-        new("scoring", "Processing:Scoring", "matrix|pgvector"),
+        new("scoring", "Processing:Scoring", "matrix|usearch|pgvector"),
         new("device", "Processing:Device", "auto|cpu|cuda"),
         new("threads", "Processing:Threads", "N"),
         new("top-k", "Processing:TopK", "N"));

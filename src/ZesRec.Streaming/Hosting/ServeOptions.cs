@@ -145,9 +145,17 @@ public sealed class ProcessingOptions
     [Range(0, int.MaxValue)]
     public int MaxUsers { get; set; }
 
-    /// <summary>matrix: score every item on the device; pgvector: HNSW search in PostgreSQL for catalogues too large for memory.</summary>
-    [RegularExpression("^(matrix|pgvector)$")]
+    /// <summary>
+    /// matrix: score every item on the device (exact). usearch: candidates from an in-process HNSW index, re-ranked
+    /// exactly, for catalogues too large to score whole. pgvector: candidates from an HNSW index in PostgreSQL, one
+    /// query per batch.
+    /// </summary>
+    [RegularExpression("^(matrix|usearch|pgvector)$")]
     public string Scoring { get; set; } = "matrix";
+
+    /// <summary>Candidates per user the approximate scorers (usearch, pgvector) re-rank; more raise recall and cost.</summary>
+    [Range(1, 1000)]
+    public int Candidates { get; set; } = 100;
 
     [RegularExpression("^(auto|cpu|cuda)$")]
     public string Device { get; set; } = "auto";

@@ -53,6 +53,13 @@ internal sealed class StreamComposition(
         var states = new StateStore(dataSource, card.ModelVersion, servingOnly: true);
         var parser = new EventParser(new EventLimits { MaxTextLength = options.Processing.MaxTextLength }, clock);
         var itemProcessor = new ItemBatchProcessor(encoder, model, device, catalog, items, parser, settings, guard, clock);
+        if (options.Processing.Scoring == "pgvector")
+        {
+            // PostgreSQL keeps the index in step with every insert, update and removal from then on.
+            readiness.NotReady("building the HNSW index of the items");
+            await StoreSchema.CreateVectorIndexAsync(dataSource, VectorIndexKind.InnerProduct, cancellationToken);
+        }
+
         readiness.NotReady("loading the item catalogue");
         await LoadCatalogAsync(items, itemProcessor, cancellationToken);
 
@@ -61,7 +68,12 @@ internal sealed class StreamComposition(
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
         using var recommender = new Recommender(model, catalog, device);
         var sessions = new UserSessions(states, options.Kafka.InteractionsTopic, options.Processing.MaxUsers, options.Kafka.InstanceId, recommender);
-        ITopKScorer scorer = options.Processing.Scoring == "pgvector" ? new PgVectorScorer(recommender, items, options.Items.MaxAge, clock) : recommender;
+        ITopKScorer scorer = options.Processing.Scoring switch
+        {
+            "usearch" => new ApproximateScorer(recommender, catalog, options.Processing.Candidates),
+            "pgvector" => new PgVectorScorer(recommender, items, options.Processing.Candidates, options.Items.MaxAge, clock),
+            _ => recommender,
+        };
         var interactionProcessor = new InteractionBatchProcessor(sessions, recommender, scorer, catalog, parser, online, settings, guard, clock);
         var publisher = new BatchPublisher(producer);
 

@@ -52,7 +52,8 @@ public sealed class StreamingProcessor : IAsyncDisposable
                 throw new InvalidOperationException($"the model was trained with text encoder '{card.TextEncoder}' but '{encoder.Name}' was loaded");
             }
 
-            Catalog = owned.Add(new ItemCatalog(card.Config.Dim, device));
+            Catalog = owned.Add(new ItemCatalog(
+                card.Config.Dim, device, index: options.Processing.Scoring == "usearch" ? new CandidateIndex(card.Config.Dim, options.Processing.Threads) : null));
             dataSource = owned.Add(StoreDataSource.Create(options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public"));
             postgres = new PostgresProbe(dataSource, log, clock);
             readiness = new ProcessorReadiness(postgres);

@@ -3,21 +3,32 @@ using ZesRec.Streaming.Storage;
 namespace ZesRec.Streaming.Serving;
 
 /// <summary>
-/// Scores by inner product in PostgreSQL (HNSW index on the item vectors), so the catalogue need not fit on the
-/// device. One query per user; approximate where the index is used. Removed items, and with a maximum age items
-/// created before it, are left out by the query.
+/// Candidates from PostgreSQL's HNSW index on the item vectors (inner product), one query for the whole batch; each
+/// user's candidates, which come with their exact inner products, are re-ranked and its seen items dropped. Removed
+/// items, and with a maximum age items created before it, are left out by the query.
 /// </summary>
-public sealed class PgVectorScorer(Recommender recommender, ItemStore items, TimeSpan? maxAge = null, TimeProvider? clock = null) : ITopKScorer
+public sealed class PgVectorScorer(Recommender recommender, ItemStore items, int candidates, TimeSpan? maxAge = null, TimeProvider? clock = null) : ITopKScorer
 {
     public IReadOnlyList<(string ItemId, float Score)[]> TopK(IReadOnlyList<float[]> states, IReadOnlyList<IReadOnlySet<string>> exclude, int k)
     {
+        if (states.Count == 0)
+        {
+            return [];
+        }
+
         var users = recommender.UserVectors(states);
-        var result = new (string, float)[users.Length][];
         DateTimeOffset? createdSince = maxAge is { } age ? (clock ?? TimeProvider.System).GetUtcNow() - age : null;
+        var limit = Math.Max(candidates, k + exclude.Max(e => e.Count));
+        var found = items.NearestBatchAsync(users, limit, createdSince).GetAwaiter().GetResult();
+        var result = new (string, float)[users.Length][];
         for (var i = 0; i < users.Length; i++)
         {
-            var nearest = items.NearestAsync(users[i], k, [.. exclude[i]], createdSince).GetAwaiter().GetResult();
-            result[i] = [.. nearest.Select(n => (n.ItemId, n.Score))];
+            var seen = exclude[i];
+            result[i] = [.. found[i]
+                .Where(n => !seen.Contains(n.ItemId))
+                .OrderByDescending(n => n.Score).ThenBy(n => n.ItemId, StringComparer.Ordinal)
+                .Take(k)
+                .Select(n => (n.ItemId, n.Score))];
         }
 
         return result;

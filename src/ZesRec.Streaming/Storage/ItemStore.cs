@@ -52,6 +52,20 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
         LIMIT $2
         """;
 
+    // One round trip for a batch of users: each array element is one user's vector (as text, cast per user), and
+    // the LATERAL subquery is an HNSW index scan per user. Iterative scans (pgvector 0.8) keep an index scan going
+    // when removed or expired rows filter out what it found first.
+    private const string NearestBatchSql = """
+        SELECT q.i, n.item_id, n.score
+        FROM unnest($1::text[]) WITH ORDINALITY AS q(v, i)
+        CROSS JOIN LATERAL (
+            SELECT item_id, -(embedding <#> q.v::vector) AS score
+            FROM items
+            WHERE model_version = $3 AND removed_at IS NULL AND ($4::timestamptz IS NULL OR created_at IS NULL OR created_at >= $4)
+            ORDER BY embedding <#> q.v::vector
+            LIMIT $2) AS n
+        """;
+
     public string ModelVersion => modelVersion;
 
     /// <summary>
@@ -188,6 +202,59 @@ public sealed class ItemStore(NpgsqlDataSource dataSource, string modelVersion)
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
+
+    /// <summary>
+    /// For each query, up to <paramref name="limit"/> items of largest inner product (removed ones and, with
+    /// <paramref name="createdSince"/>, older ones left out), in one query for all of them; approximate with the
+    /// <see cref="VectorIndexKind.InnerProduct"/> HNSW index. Each list is in no particular order; the scores are exact.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoredItem>[]> NearestBatchAsync(
+        IReadOnlyList<float[]> queries,
+        int limit,
+        DateTimeOffset? createdSince = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var result = new List<ScoredItem>[queries.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new List<ScoredItem>(limit);
+        }
+
+        if (queries.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var set = new NpgsqlCommand("SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", connection))
+        {
+            set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Math.Clamp(limit, DefaultEfSearch, MaxEfSearch).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var command = new NpgsqlCommand(NearestBatchSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. queries.Select(VectorText)] });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelVersion });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)createdSince?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result[reader.GetInt64(0) - 1].Add(new ScoredItem(reader.GetString(1), (float)reader.GetDouble(2)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    // pgvector's text form, '[x,y,...]', with round-trip formatting so no precision is lost.
+    private static string VectorText(float[] vector) =>
+        "[" + string.Join(',', vector.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
     private static async Task WriteTimeAsync(NpgsqlBinaryImporter writer, DateTimeOffset? time, CancellationToken cancellationToken)
     {

@@ -198,7 +198,9 @@ public static class StoreSchema
             VectorIndexKind.InnerProduct => InnerProductIndexSql,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown vector index kind."),
         };
-        await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+        // A build over a large catalogue takes minutes, far beyond the default command timeout.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,0 +1,92 @@
+using static TorchSharp.torch;
+
+namespace ZesRec.Streaming.Serving;
+
+/// <summary>
+/// Top-k for catalogues too large to score every item: the catalogue's <see cref="CandidateIndex"/> proposes
+/// <c>max(candidates, k + seen)</c> items per user, and those are re-ranked by their exact inner product with the
+/// user vector (the same product as the matrix scorer), seen items dropped. Its cost per user follows the candidates,
+/// not the catalogue. An item the index misses is never recommended: recall against exact scoring is measured in
+/// docs/benchmarks.md.
+/// </summary>
+public sealed class ApproximateScorer(Recommender recommender, ItemCatalog catalog, int candidates) : ITopKScorer
+{
+    public IReadOnlyList<(string ItemId, float Score)[]> TopK(IReadOnlyList<float[]> states, IReadOnlyList<IReadOnlySet<string>> exclude, int k)
+    {
+        var index = catalog.Index ?? throw new InvalidOperationException("approximate scoring needs a catalogue with a candidate index");
+        if (states.Count == 0)
+        {
+            return [];
+        }
+
+        var users = recommender.UserVectors(states);
+        return catalog.Read((matrix, ids) =>
+        {
+            // Each user's search is broad enough to keep k after its seen items are dropped.
+            var found = index.Search(users, [.. exclude.Select(e => Math.Max(candidates, k + e.Count))]);
+            var scores = ExactScores(users, found, matrix);
+            var result = new (string, float)[states.Count][];
+            for (var b = 0; b < states.Count; b++)
+            {
+                var seen = exclude[b];
+                result[b] = [.. Rerank(found[b], scores[b], row => seen.Contains(ids[row]), k).Select(r => (ids[r.Row], r.Score))];
+            }
+
+            return (IReadOnlyList<(string, float)[]>)result;
+        });
+    }
+
+    /// <summary>
+    /// The best <paramref name="k"/> of the candidate rows by score, best first, leaving out excluded rows and
+    /// repeated rows; among equal scores the lower row wins (as in the matrix scorer).
+    /// </summary>
+    public static (int Row, float Score)[] Rerank(IReadOnlyList<int> rows, IReadOnlyList<float> scores, Func<int, bool> excluded, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var kept = new List<(int Row, float Score)>(rows.Count);
+        var taken = new HashSet<int>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (taken.Add(rows[i]) && !excluded(rows[i]) && !float.IsNaN(scores[i]))
+            {
+                kept.Add((rows[i], scores[i]));
+            }
+        }
+
+        kept.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Row.CompareTo(b.Row));
+        return [.. kept.Take(k)];
+    }
+
+    // Inner products of each user with its candidates' rows of the catalogue: one gather and one batched product.
+    private static float[][] ExactScores(float[][] users, int[][] found, Tensor matrix)
+    {
+        var width = found.Max(f => f.Length);
+        var scores = new float[users.Length][];
+        if (width == 0)
+        {
+            return [.. users.Select(_ => Array.Empty<float>())];
+        }
+
+        using var scope = NewDisposeScope();
+        var dim = users[0].Length;
+        var rows = new long[users.Length * width];
+        for (var b = 0; b < users.Length; b++)
+        {
+            for (var j = 0; j < width; j++)
+            {
+                // Short rows are padded with their first candidate (or row 0); the padding is cut off below.
+                rows[(b * width) + j] = j < found[b].Length ? found[b][j] : found[b].Length > 0 ? found[b][0] : 0;
+            }
+        }
+
+        var userTensor = tensor(users.SelectMany(u => u).ToArray(), [users.Length, 1, dim], device: matrix.device);
+        var items = matrix.index_select(0, tensor(rows, device: matrix.device)).view(users.Length, width, dim);
+        var flat = userTensor.bmm(items.transpose(1, 2)).cpu().data<float>().ToArray();
+        for (var b = 0; b < users.Length; b++)
+        {
+            scores[b] = flat.AsSpan(b * width, found[b].Length).ToArray();
+        }
+
+        return scores;
+    }
+}

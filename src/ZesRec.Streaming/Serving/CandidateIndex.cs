@@ -1,0 +1,159 @@
+using Cloud.Unum.USearch;
+
+namespace ZesRec.Streaming.Serving;
+
+/// <summary>
+/// An in-process HNSW graph (USearch, inner-product metric, 32-bit floats) over the catalogue's visible items, keyed
+/// by catalogue row. The catalogue keeps it in step: an added or updated item is (re)inserted, a removed or expired
+/// one taken out, one that comes back inserted again. Its answers are candidates, not rankings: scoring re-ranks them
+/// exactly (<see cref="ApproximateScorer"/>). Changes and searches both run under the catalogue's lock, so they never
+/// overlap; searches of one batch run in parallel.
+/// </summary>
+public sealed class CandidateIndex : IDisposable
+{
+    // USearch's defaults for connectivity (16) and construction breadth (128); a search's breadth is the number of
+    // candidates asked for, never below ExpansionSearch.
+    private const ulong Connectivity = 16;
+    private const ulong ExpansionAdd = 128;
+    private const ulong ExpansionSearch = 64;
+
+    private readonly int dim;
+    private readonly HashSet<int> present = [];
+    private readonly int threads;
+    private IntPtr handle;
+    private ulong capacity;
+
+    public CandidateIndex(int dim, int threads)
+    {
+        this.dim = dim;
+        this.threads = Math.Max(1, threads);
+        var options = new IndexOptions
+        {
+            metric_kind = MetricKind.Ip,
+            quantization = ScalarKind.Float32,
+            dimensions = (ulong)dim,
+            connectivity = Connectivity,
+            expansion_add = ExpansionAdd,
+            expansion_search = ExpansionSearch,
+            multi = false,
+        };
+        handle = UsearchNative.usearch_init(ref options, out var error);
+        UsearchNative.Check(error, "init");
+    }
+
+    /// <summary>Items in the graph (visible items of the catalogue).</summary>
+    public int Count => present.Count;
+
+    /// <summary>Bytes the graph and its vectors take, as USearch counts them.</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            var bytes = UsearchNative.usearch_memory_usage(handle, out var error);
+            UsearchNative.Check(error, "memory usage");
+            return (long)bytes;
+        }
+    }
+
+    public bool Contains(int row) => present.Contains(row);
+
+    /// <summary>
+    /// Inserts the rows with their vectors (<paramref name="vectors"/> is rows × D, row-major), replacing those
+    /// already in the graph. Inserts run on the configured threads.
+    /// </summary>
+    public void Set(IReadOnlyList<int> rows, float[] vectors)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vectors.Length, rows.Count * dim);
+        foreach (var row in rows)
+        {
+            Remove(row);
+        }
+
+        Reserve((ulong)(present.Count + rows.Count));
+        var parts = Math.Clamp(threads, 1, Math.Max(1, rows.Count / 64));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            for (var i = rows.Count * part / parts; i < rows.Count * (part + 1) / parts; i++)
+            {
+                UsearchNative.usearch_add(handle, (ulong)rows[i], vectors.AsSpan(i * dim, dim), ScalarKind.Float32, out var error);
+                UsearchNative.Check(error, "add");
+            }
+        });
+        foreach (var row in rows)
+        {
+            present.Add(row);
+        }
+    }
+
+    /// <summary>Takes a row out of the graph; a row not in it is left alone.</summary>
+    public void Remove(int row)
+    {
+        if (present.Remove(row))
+        {
+            UsearchNative.usearch_remove(handle, (ulong)row, out var error);
+            UsearchNative.Check(error, "remove");
+        }
+    }
+
+    /// <summary>
+    /// The approximate nearest rows by inner product for each query (each D floats), as many as its
+    /// <paramref name="counts"/> entry (fewer when the graph holds fewer), in parallel on the configured threads.
+    /// </summary>
+    public int[][] Search(IReadOnlyList<float[]> queries, IReadOnlyList<int> counts)
+    {
+        var result = new int[queries.Count][];
+        var parts = Math.Clamp(threads, 1, Math.Max(1, queries.Count));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var keys = Array.Empty<ulong>();
+            var distances = Array.Empty<float>();
+            for (var i = queries.Count * part / parts; i < queries.Count * (part + 1) / parts; i++)
+            {
+                if (keys.Length < counts[i])
+                {
+                    keys = new ulong[counts[i]];
+                    distances = new float[counts[i]];
+                }
+
+                var found = (int)UsearchNative.usearch_search(handle, queries[i], ScalarKind.Float32, (nuint)counts[i], keys, distances, out var error);
+                UsearchNative.Check(error, "search");
+                var rows = new int[found];
+                for (var j = 0; j < found; j++)
+                {
+                    rows[j] = (int)keys[j];
+                }
+
+                result[i] = rows;
+            }
+        });
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (handle != IntPtr.Zero)
+        {
+            UsearchNative.usearch_free(handle, out _);
+            handle = IntPtr.Zero;
+        }
+    }
+
+    // Capacity doubles, so a catalogue loaded in batches is not copied once per batch; threads are set with it,
+    // since USearch sizes its per-thread search contexts when it reserves.
+    private void Reserve(ulong needed)
+    {
+        if (needed <= capacity)
+        {
+            return;
+        }
+
+        var target = Math.Max(needed, Math.Max(1024, capacity * 2));
+        UsearchNative.usearch_reserve(handle, (nuint)target, out var error);
+        UsearchNative.Check(error, "reserve");
+        UsearchNative.usearch_change_threads_add(handle, (nuint)threads, out error);
+        UsearchNative.Check(error, "thread limit");
+        UsearchNative.usearch_change_threads_search(handle, (nuint)threads, out error);
+        UsearchNative.Check(error, "thread limit");
+        capacity = target;
+    }
+}

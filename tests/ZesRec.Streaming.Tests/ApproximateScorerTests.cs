@@ -1,0 +1,89 @@
+using CsCheck;
+using ZesRec.Model;
+using ZesRec.Streaming.Serving;
+using static TorchSharp.torch;
+
+namespace ZesRec.Streaming.Tests;
+
+/// <summary>
+/// The approximate scorer against the exact one over a real USearch index: with the search as broad as the
+/// catalogue it returns the exact top-k, and the index follows items added, updated, removed and expired.
+/// </summary>
+public sealed class ApproximateScorerTests
+{
+    private const int Dim = 16;
+
+    [Fact]
+    public void Rerank_should_keep_the_best_k_distinct_candidates_by_score_without_excluded_rows()
+    {
+        var candidates = Gen.Select(Gen.Int[0, 30], Gen.Float[-4f, 4f]).Array[0, 60];
+        Gen.Select(candidates, Gen.Int[0, 30].HashSet[0, 10], Gen.Int[1, 25]).Sample((pairs, excluded, k) =>
+        {
+            var rows = pairs.Select(p => p.Item1).ToArray();
+            var scores = pairs.Select(p => p.Item2).ToArray();
+
+            var ranked = ApproximateScorer.Rerank(rows, scores, excluded.Contains, k);
+
+            // The first occurrence of a row carries its score; the rest is a plain sort
+            var expected = pairs.GroupBy(p => p.Item1).Select(g => (Row: g.Key, Score: g.First().Item2))
+                .Where(p => !excluded.Contains(p.Row))
+                .OrderByDescending(p => p.Score).ThenBy(p => p.Row).Take(k).ToArray();
+            Assert.Equal(expected, ranked);
+        });
+    }
+
+    [Fact]
+    public void A_search_as_broad_as_the_catalogue_should_return_the_exact_top_k_as_items_change()
+    {
+        // Given a catalogue of 300 random items with an index, and a scorer that asks for every item
+        manual_seed(11);
+        using var model = new ZesRecModel(new ZesRecConfig { Dim = Dim }, textDim: 8, sourceItems: 1);
+        model.eval();
+        using var catalog = new ItemCatalog(Dim, CPU, index: new CandidateIndex(Dim, threads: 2));
+        using var recommender = new Recommender(model, catalog, CPU);
+        var approximate = new ApproximateScorer(recommender, catalog, candidates: 1000);
+        var ids = Enumerable.Range(0, 300).Select(i => $"item{i}").ToArray();
+        catalog.Upsert(ids, randn(300, Dim));
+        var random = new Random(4);
+        var states = recommender.StartStates([.. Enumerable.Range(0, 40).Select(i => (long)i)]);
+        states = recommender.Step(states, [.. Enumerable.Range(0, 40).Select(_ => random.Next(300))], [.. Enumerable.Range(0, 40).Select(i => (long)i + 1)]);
+        var seen = Enumerable.Range(0, 40).Select(_ => (IReadOnlySet<string>)Enumerable.Range(0, 5).Select(_ => ids[random.Next(300)]).ToHashSet()).ToArray();
+
+        // Then it equals the matrix scorer: same items, same order, same scores
+        AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
+        Assert.Equal(300, catalog.Index!.Count);
+
+        // When the best item of user 0 is removed, 50 items are updated, 100 are added, and one expires
+        var best = approximate.TopK(states, seen, 1)[0][0].ItemId;
+        catalog.Remove([best]);
+        catalog.Upsert(ids[100..150], randn(50, Dim));
+        var added = Enumerable.Range(300, 100).Select(i => $"item{i}").ToArray();
+        catalog.Upsert(added, randn(100, Dim), [.. added.Select((_, i) => new CatalogState(i == 0 ? DateTimeOffset.UnixEpoch : DateTimeOffset.UtcNow, false))]);
+        Assert.Equal(1, catalog.Expire(DateTimeOffset.UtcNow, TimeSpan.FromDays(1)));
+
+        // Then the index holds exactly the visible items, and the approximate top-k still equals the exact one
+        Assert.Equal(catalog.CandidateCount, catalog.Index.Count);
+        var after = approximate.TopK(states, seen, 20);
+        AssertSame(recommender.TopK(states, seen, 20), after);
+        Assert.DoesNotContain(after.SelectMany(r => r), r => r.ItemId == best || r.ItemId == added[0]);
+
+        // When the removed item comes back and the expired one is created anew
+        catalog.Upsert([best, added[0]], randn(2, Dim), [new CatalogState(null, false), new CatalogState(DateTimeOffset.UtcNow, false)]);
+        Assert.Equal(0, catalog.Expire(DateTimeOffset.UtcNow.AddSeconds(1), TimeSpan.FromDays(1)));
+
+        // Then both are candidates again
+        Assert.Equal(401, catalog.Index.Count);
+        AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
+    }
+
+    private static void AssertSame(IReadOnlyList<(string ItemId, float Score)[]> exact, IReadOnlyList<(string ItemId, float Score)[]> approximate)
+    {
+        Assert.Equal(exact.Count, approximate.Count);
+        for (var b = 0; b < exact.Count; b++)
+        {
+            Assert.Equal(exact[b].Select(r => r.ItemId), approximate[b].Select(r => r.ItemId));
+            // One product over the whole matrix and one per candidate add in different orders: the last bits may differ.
+            Assert.All(exact[b].Zip(approximate[b]), p => Assert.True(Math.Abs(p.First.Score - p.Second.Score) <= 1e-5 * Math.Max(1, Math.Abs(p.First.Score)), $"{p.First} vs {p.Second}"));
+        }
+    }
+}
