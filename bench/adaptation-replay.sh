@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Frozen versus adaptive on replayed target streams (docs/adaptation.md, "Measured"). For each pair, two processors
 # serve the same replay of the target in time order, one frozen, one whose store `zesrec adapt --once` rounds move to
-# fine-tuned models (a round after every eighth of the stream); then EMB-KNN and a GRU4Rec item-id oracle (D=300,
+# fine-tuned models (a round after each chunk but the last; 8 chunks unless --chunks); then EMB-KNN and a GRU4Rec item-id oracle (D=300,
 # lr=1) trained on the first three quarters are scored offline on the same events. Writes
 # .local/adapt-bench/NAME/{summary.md,events.csv} and docs/figures/adaptation-NAME-{ndcg20,recall20}.{png,svg}.
-#   bash bench/adaptation-replay.sh [--users-fraction F] [office|scientific ...] [-- zesrec adapt options]
+#   bash bench/adaptation-replay.sh [--users-fraction F] [--chunks N] [office|scientific ...] [-- zesrec adapt options]
+# --users-fraction keeps that share of the users, chosen by a hash of their id (the same users on every run).
 # Needs the local services (bash infra/dev/stack.sh up; eval "$(bash infra/dev/stack.sh env)"), the imported
 # datasets in .local/datasets/{scientific,office} and the trained models in .local/models/{scientific,office}-tcn-s1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 fraction=1
-if [[ ${1:-} == --users-fraction ]]; then fraction=$2; shift 2; fi
+chunks=8
+while [[ ${1:-} == --users-fraction || ${1:-} == --chunks ]]; do
+  if [[ $1 == --users-fraction ]]; then fraction=$2; else chunks=$2; fi
+  shift 2
+done
 targets=()
 while [[ $# -gt 0 && $1 != -- ]]; do targets+=("$1"); shift; done
 [[ ${#targets[@]} -gt 0 ]] || targets=(office scientific)
@@ -29,6 +34,6 @@ for target in "${targets[@]}"; do
   nice -n 10 dotnet bench/ZesRec.Adaptation.Bench/bin/Release/net10.0/linux-x64/ZesRec.Adaptation.Bench.dll \
     --name "$target-from-$source" --model ".local/models/$source-tcn-s1" \
     --target ".local/datasets/$target" --source ".local/datasets/$source" \
-    --zesrec .local/bench-bin/zesrec.dll --users-fraction "$fraction" -- "$@"
+    --zesrec .local/bench-bin/zesrec.dll --users-fraction "$fraction" --chunks "$chunks" -- "$@"
   echo "load average after $target: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 done
