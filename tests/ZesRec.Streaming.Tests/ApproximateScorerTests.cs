@@ -71,8 +71,9 @@ public sealed class ApproximateScorerTests
         catalog.Upsert([best, added[0]], randn(2, Dim), [new CatalogState(null, false), new CatalogState(DateTimeOffset.UtcNow, false)]);
         Assert.Equal(0, catalog.Expire(DateTimeOffset.UtcNow.AddSeconds(1), TimeSpan.FromDays(1)));
 
-        // Then both are candidates again
-        Assert.Equal(401, catalog.Index.Count);
+        // Then both are candidates again: all 400 items
+        Assert.Equal(400, catalog.CandidateCount);
+        Assert.Equal(400, catalog.Index.Count);
         AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
     }
 
