@@ -49,7 +49,7 @@ public sealed class RecommenderRestoreTests
                 var worst = streamed[u].Zip(restored[u]).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First)));
                 Assert.True(worst < 1e-5, $"user of {histories[u].Length} items (window {window}): off by {worst}");
             }
-        }, iter: 25);
+        }, iter: 25, threads: 1);
     }
 
     [Fact]

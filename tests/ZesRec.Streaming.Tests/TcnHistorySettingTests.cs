@@ -41,8 +41,7 @@ public sealed class TcnHistorySettingTests
 
             // When / Then: one sentence naming the setting and the window
             var error = Assert.Throws<ArgumentException>(() => StreamingProcessor.Create(options, TextWriter.Null));
-            Assert.Contains("Processing:MaxHistory is 14", error.Message, StringComparison.Ordinal);
-            Assert.Contains("last 15 items", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Processing:MaxHistory: 14 is below the 15 items", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -25,7 +25,7 @@ public sealed class TcnEncoder : UserEncoder
         RegisterComponents();
     }
 
-    public int ReceptiveField => 1 + ((kernel - 1) * dilations.Sum());
+    public int ReceptiveField => TcnVariant.ReceptiveField(kernel, dilations);
 
     /// <summary>(receptive field - 1) remembered block inputs and the last output, D floats each.</summary>
     public override int StateSize => ReceptiveField * dim;

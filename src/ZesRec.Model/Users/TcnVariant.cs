@@ -7,6 +7,9 @@ public static class TcnVariant
 
     public static IReadOnlyList<int> DefaultDilations { get; } = [1, 2, 4];
 
+    /// <summary>How many of the last inputs a TCN's output and streaming state depend on.</summary>
+    public static int ReceptiveField(int kernel, IReadOnlyList<int> dilations) => 1 + ((kernel - 1) * dilations.Sum());
+
     public static UserEncoderDefinition Definition { get; } = new(
         "tcn",
         "TCN",

@@ -1,4 +1,5 @@
 using ZesRec.Model;
+using ZesRec.Model.Users;
 using ZesRec.Streaming.Kafka;
 using ZesRec.Streaming.Observability;
 using ZesRec.Streaming.Pipeline;
@@ -39,13 +40,6 @@ public sealed class StreamingProcessor : IAsyncDisposable
             var (model, card) = ModelCheckpoint.Load(options.ModelDir, device);
             owned.Add(model);
             Card = card;
-            if (model.StateWindow is { } window && options.Processing.MaxHistory < window)
-            {
-                // A setting out of range for this model: an ArgumentException, which serve reports as a usage error.
-                throw new ArgumentException(
-                    $"Processing:MaxHistory is {options.Processing.MaxHistory}, but this {card.Config.Variant} model's state is rebuilt from the user's last {window} items; set it to at least {window}");
-            }
-
             var encoder = owned.Add(TextEncoders.Create(card.TextEncoderSpec, string.IsNullOrEmpty(options.Processing.TextCache) ? null : options.Processing.TextCache));
             if (encoder.Name != card.TextEncoder)
             {
@@ -88,6 +82,19 @@ public sealed class StreamingProcessor : IAsyncDisposable
         return new StreamingProcessor(options, log, clock ?? TimeProvider.System);
     }
 
+    // The receptive field of a TCN model's card (its states are rebuilt from the stored history); null for the other
+    // variants and for a folder that is not a model (the load reports that). Read from the card: no tensor is made.
+    private static int? HistoryWindow(string modelDir)
+    {
+        if (!File.Exists(Path.Combine(modelDir, "model-card.json")))
+        {
+            return null;
+        }
+
+        var config = ModelCard.Load(modelDir).Config;
+        return config.Variant == TcnVariant.Definition.Variant ? TcnVariant.ReceptiveField(config.TcnKernel, config.TcnDilations) : null;
+    }
+
     /// <summary>Checks every option before anything connects, so a bad setting fails at once with its name.</summary>
     public static void Validate(ServeOptions options)
     {
@@ -100,6 +107,13 @@ public sealed class StreamingProcessor : IAsyncDisposable
         if (!Directory.Exists(options.ModelDir))
         {
             errors.Add(new($"model folder '{options.ModelDir}' does not exist (zesrec train writes one)", ["ModelDir"]));
+        }
+
+        if (HistoryWindow(options.ModelDir) is { } window && options.Processing.MaxHistory < window)
+        {
+            errors.Add(new(
+                $"{options.Processing.MaxHistory} is below the {window} items this model's user states are rebuilt from (its receptive field); set it to at least {window}",
+                ["Processing:MaxHistory"]));
         }
 
         errors.AddRange(ServeChecks.Offline(options).Select(p => new System.ComponentModel.DataAnnotations.ValidationResult(p.Problem, [p.Setting])));

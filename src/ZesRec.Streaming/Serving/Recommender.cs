@@ -12,6 +12,8 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     // the kernel a page fault per 4 KiB, which made the product about 1.5× slower. Used under the catalogue's lock.
     private Tensor? scoreBuffer;
 
+    private readonly Lock lastStepLock = new();
+
     private (float[][] Rows, Tensor Tensor)? lastStep;
 
     /// <summary>Threads of the CPU top-k; libtorch's own thread count, which is what the matrix product used.</summary>
@@ -117,6 +119,8 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        // Held while the step's tensor is in use, so a step on another thread cannot dispose it under this one.
+        using var recalling = lastStepLock.EnterScope();
         var users = model.UserVector(Recalled(states) ?? Stack(states));
 
         // Rows of known ids never move, so exclusions can be resolved before taking the catalogue's lock.
@@ -174,15 +178,22 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     public void Dispose()
     {
         scoreBuffer?.Dispose();
-        lastStep?.Tensor.Dispose();
+        lock (lastStepLock)
+        {
+            lastStep?.Tensor.Dispose();
+            lastStep = null;
+        }
     }
 
     // The last Step's result, kept as a tensor: scoring right after a step ranks exactly those rows, and stacking
     // them again from C# arrays cost a TCN batch 9.8 MB of copies (512 users x 4,800 floats).
     private void Remember(float[][] rows, Tensor next)
     {
-        lastStep?.Tensor.Dispose();
-        lastStep = (rows, next.DetachFromDisposeScope());
+        lock (lastStepLock)
+        {
+            lastStep?.Tensor.Dispose();
+            lastStep = (rows, next.DetachFromDisposeScope());
+        }
     }
 
     private Tensor? Recalled(IReadOnlyList<float[]> states) =>
