@@ -89,8 +89,12 @@ public sealed class SideBySideReplay
                 await adaptive.WaitForAsync(to, Stall, cancellationToken).ConfigureAwait(false);
             }
 
+            // Compared on the interactions both lanes scored, as the final report does: a lane that restarted on a
+            // promoted model has no held recommendation for each user's first interaction after it.
+            var chunk = new SideBySideResult(frozen.Events(), adaptive.Events(), rounds, costs, adaptive.ScoredTwice);
+            var both = chunk.Both(from, to);
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{to:N0}/{ordered.Count:N0} interactions: frozen NDCG@20 {SideBySideResult.Mean(frozen.Events(), from, to).Ndcg:F4}, adaptive {SideBySideResult.Mean(adaptive.Events(), from, to).Ndcg:F4} on this chunk; {costs[^1].PerSecond:N0} interactions/s{(training ? " while training" : "")}"));
+                $"{to:N0}/{ordered.Count:N0} interactions: frozen NDCG@20 {SideBySideResult.Mean(chunk.Frozen, both).Ndcg:F4}, adaptive {SideBySideResult.Mean(chunk.Adaptive, both).Ndcg:F4} on the {both.Count:N0} of this chunk both scored; {costs[^1].PerSecond:N0} interactions/s{(training ? " while training" : "")}"));
             from = to;
         }
 
