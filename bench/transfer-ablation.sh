@@ -26,7 +26,7 @@ row_options() {
     default-skip) echo "--skip-last-item off" ;;
     default+head) echo "--user-head on" ;;
     default+norm) echo "--normalize-text on" ;;
-    default+cos) echo "--temperature 0.1" ;;
+    default-cos) echo "--temperature 0" ;;
     default+neg1024) echo "--sampled-negatives 1024" ;;
     *) echo "unknown row '$1'" >&2; return 1 ;;
   esac

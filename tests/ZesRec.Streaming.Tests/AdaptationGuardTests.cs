@@ -37,6 +37,56 @@ public sealed class AdaptationGuardTests
     }
 
     [Fact]
+    public void Guard_should_refuse_a_gain_within_the_noise_of_the_paired_differences()
+    {
+        // Given 400 held-out interactions where the candidate hits 2 more than the serving model, and both miss
+        // 30 the other hits: a higher mean NDCG, but 0.25 standard errors of the paired difference
+        var serving = new double[400];
+        var candidate = new double[400];
+        for (var i = 0; i < 30; i++)
+        {
+            serving[i] = 1;
+            candidate[30 + i] = 1;
+        }
+
+        candidate[60] = candidate[61] = 1;
+        var before = Score(serving);
+        var after = Score(candidate);
+
+        // When the guard decides at the default level
+        var (promote, reason) = PromotionGuard.Decide(before, after, 0, PromotionGuard.DefaultMinZ);
+
+        // Then it refuses, saying the gain is within the noise; with the test off it would promote
+        Assert.False(promote, reason);
+        Assert.Contains("within the noise", reason, StringComparison.Ordinal);
+        Assert.True(PromotionGuard.Decide(before, after, 0, 0).Promote);
+
+        // And the same gain on interactions that no model hit before (every difference in the candidate's favour) promotes
+        var clear = new double[400];
+        Array.Fill(clear, 0.5, 0, 40);
+        Assert.True(PromotionGuard.Decide(Score(new double[400]), Score(clear), 0, PromotionGuard.DefaultMinZ).Promote);
+    }
+
+    [Fact]
+    public void Paired_z_should_grow_with_the_square_root_of_the_held_out_size()
+    {
+        Gen.Select(Gen.Int[2, 40], Gen.Int[1, 8]).Sample((n, repeat) =>
+        {
+            var serving = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? 1.0 : 0).ToArray();
+            var candidate = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? 1.0 : 0).ToArray();
+            var z1 = PromotionGuard.PairedZ(serving, candidate);
+            var zk = PromotionGuard.PairedZ(Repeat(serving, repeat), Repeat(candidate, repeat));
+            return z1 is { } a && zk is { } b && (double.IsInfinity(a) || a == 0
+                ? a == b
+                : Math.Abs((b / a) - Math.Sqrt((((double)n * repeat) - 1) / (n - 1))) < 1e-9);
+        });
+    }
+
+    private static HeldOutScore Score(double[] perTarget) => new(perTarget.Average(), perTarget.Count(x => x > 0) / (double)perTarget.Length, perTarget.Length, perTarget);
+
+    private static double[] Repeat(double[] values, int times) => [.. Enumerable.Repeat(values, times).SelectMany(v => v)];
+
+    [Fact]
     public void Split_should_hold_out_the_most_recent_interactions_as_each_users_suffix()
     {
         // u1 interacts at 1, 2, 9; u2 at 3, 8; u3 at 4: the last 2 of 6 (keys 8 and 9) are held out

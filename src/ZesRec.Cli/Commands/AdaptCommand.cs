@@ -31,6 +31,9 @@ public sealed class AdaptCommand : ICommand
           --held-out F           the most recent fraction of interactions held out for validation (default 0.1)
           --min-held-out N       skip a round with fewer held-out interactions (default 50)
           --min-gain X           promote only when the held-out NDCG@20 is higher by more than X (default 0)
+          --min-z Z              and when that gain is at least Z standard errors of the paired per-interaction
+                                 difference, so that noise on a small slice promotes nothing (default 1.645:
+                                 one-sided 95 %; 0 turns the test off)
           --epochs N             fine-tuning passes (default 3)
           --learning-rate X      Adagrad's learning rate (default 0.02)
           --train-threads N      torch threads for fine-tuning (default 1: the processor keeps the other cores)
@@ -46,6 +49,7 @@ public sealed class AdaptCommand : ICommand
         var heldOut = args.GetDouble("held-out", 0.1);
         var minHeldOut = args.GetInt("min-held-out", 50, min: 1);
         var minGain = args.GetDouble("min-gain", 0);
+        var minZ = args.GetDouble("min-z", PromotionGuard.DefaultMinZ);
         var epochs = args.GetInt("epochs", 3, min: 1);
         var learningRate = args.GetDouble("learning-rate", 0.02);
         var threads = args.GetInt("train-threads", 1, min: 1);
@@ -61,6 +65,7 @@ public sealed class AdaptCommand : ICommand
         Check(everyMinutes > 0, $"--every-minutes must be above 0, got {everyMinutes.ToString(CultureInfo.InvariantCulture)}");
         Check(heldOut is > 0 and < 1, $"--held-out must be between 0 and 1, got {heldOut.ToString(CultureInfo.InvariantCulture)}");
         Check(minGain >= 0, $"--min-gain must be at least 0, got {minGain.ToString(CultureInfo.InvariantCulture)}");
+        Check(double.IsFinite(minZ) && minZ >= 0, $"--min-z must be a finite number of at least 0, got {minZ.ToString(CultureInfo.InvariantCulture)}");
         Check(learningRate > 0, $"--learning-rate must be above 0, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
         CommandChecks.RequireModelFolders([options.ModelDir], "model");
 
@@ -74,6 +79,7 @@ public sealed class AdaptCommand : ICommand
             HeldOutFraction = heldOut,
             MinHeldOut = minHeldOut,
             MinGain = minGain,
+            MinZ = minZ,
             Epochs = epochs,
             LearningRate = learningRate,
         };

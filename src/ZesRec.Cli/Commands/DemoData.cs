@@ -37,19 +37,30 @@ internal static class DemoData
     {
         var variant = options.ParsedVariant;
         var modelDir = Path.Combine(".local", "models", $"demo-{options.Source}-{variant.ToName()}-transfer");
+        var config = ZesRecPresets.Transfer with { Variant = variant, MaxEpochs = options.Epochs };
         if (!options.Retrain && File.Exists(Path.Combine(modelDir, ModelCard.FileName)))
         {
-            Console.WriteLine($"    reusing {modelDir} (--retrain to train again)");
-            return modelDir;
+            if (SameScoring(ModelCard.Load(modelDir).Config, config))
+            {
+                Console.WriteLine($"    reusing {modelDir} (--retrain to train again)");
+                return modelDir;
+            }
+
+            Console.WriteLine($"    {modelDir} was trained with another configuration than today's transfer preset: training again");
         }
 
-        Console.WriteLine($"    training {variant.ToName()} on {options.Source} for at most {options.Epochs} epochs (transfer preset: D=300, Adagrad lr 0.1, dropout 0.2, last-item skip)");
+        Console.WriteLine($"    training {variant.ToName()} on {options.Source} for at most {options.Epochs} epochs (transfer preset: D=300, Adagrad lr 0.1, dropout 0.2, last-item skip, cosine / {config.Temperature})");
         var (model, _) = TrainingJob.Run(
-            new TrainingJobOptions { SourceDir = DatasetDir(options.Source), OutDir = modelDir, Config = ZesRecPresets.Transfer with { Variant = variant, MaxEpochs = options.Epochs } },
+            new TrainingJobOptions { SourceDir = DatasetDir(options.Source), OutDir = modelDir, Config = config },
             new IndentedWriter(Console.Out));
         model.Dispose();
         return modelDir;
     }
+
+    /// <summary>Whether a stored model was trained with the preset's model shape and scoring (epochs and seed aside).</summary>
+    private static bool SameScoring(ZesRecConfig stored, ZesRecConfig preset) =>
+        (stored.Variant, stored.Dim, stored.SkipLastItem, stored.UserHead, stored.NormalizeText, stored.Temperature)
+        == (preset.Variant, preset.Dim, preset.SkipLastItem, preset.UserHead, preset.NormalizeText, preset.Temperature);
 
     private static string DatasetDir(string name) => Path.Combine(".local", "datasets", name);
 

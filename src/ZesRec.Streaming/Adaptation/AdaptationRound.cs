@@ -51,7 +51,7 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
         (Tune ?? FineTune)(candidate, text, data);
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var after = HeldOutScore.Of(candidate, text, data.HeldOut, device);
-        var (promote, reason) = PromotionGuard.Decide(before, after, settings.MinGain);
+        var (promote, reason) = PromotionGuard.Decide(before, after, settings.MinGain, settings.MinZ);
         AdaptationMetrics.ServingNdcg.Set(before.Ndcg);
         AdaptationMetrics.CandidateNdcg.Set(after.Ndcg);
         AdaptationMetrics.HeldOut.Set(before.Targets);

@@ -18,6 +18,12 @@ public sealed record AdaptationSettings
     /// <summary>How much higher (absolute) the candidate's held-out NDCG@20 must be to be promoted.</summary>
     public double MinGain { get; init; }
 
+    /// <summary>
+    /// How many standard errors of the paired per-interaction difference the candidate's gain must reach
+    /// (<see cref="PromotionGuard"/>); 0 turns the test off.
+    /// </summary>
+    public double MinZ { get; init; } = PromotionGuard.DefaultMinZ;
+
     public int Epochs { get; init; } = 3;
 
     public double LearningRate { get; init; } = 0.02;

@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Adaptation;
 
-/// <summary>NDCG@K and Recall@K of a model on held-out interactions, and how many were scored.</summary>
-public sealed record HeldOutScore(double Ndcg, double Recall, long Targets)
+/// <summary>
+/// NDCG@K and Recall@K of a model on held-out interactions, how many were scored and, when known, each
+/// interaction's NDCG (0 for a miss), in the same order for every model scored on the same slice.
+/// </summary>
+public sealed record HeldOutScore(double Ndcg, double Recall, long Targets, IReadOnlyList<double>? PerTarget = null)
 {
     private const int Chunk = 256;
 
@@ -27,6 +30,8 @@ public sealed record HeldOutScore(double Ndcg, double Recall, long Targets)
         var maxLength = model.Config.MaxLength;
         // One view per held-out interaction: the items before it (at most MaxLength) and the interaction itself.
         var views = sequences.SelectMany(s => Enumerable.Range(s.From, s.Sequence.Items.Length - s.From).Select(j => (s.Sequence, Target: j))).ToList();
+        var perTarget = new double[views.Count];
+        var at = 0;
         double ndcg = 0;
         long hits = 0;
         foreach (var chunk in views.Chunk(Chunk))
@@ -41,16 +46,16 @@ public sealed record HeldOutScore(double Ndcg, double Recall, long Targets)
             var users = NextItemObjective.UserVectors(model, batch, items);
             // Valid positions are laid out row by row: each row's last one predicts its target.
             var last = new long[rows.Count];
-            long at = -1;
+            long end = -1;
             for (var r = 0; r < rows.Count; r++)
             {
-                at += rows[r].Items.Length;
-                last[r] = at;
+                end += rows[r].Items.Length;
+                last[r] = end;
             }
 
             var scores = model.Scores(users.index_select(0, tensor(last, device: device)), items).cpu();
             var flat = scores.data<float>().ToArray();
-            for (var r = 0; r < chunk.Length; r++)
+            for (var r = 0; r < chunk.Length; r++, at++)
             {
                 var (sequence, target) = chunk[r];
                 var item = sequence.Items[target];
@@ -90,12 +95,13 @@ public sealed record HeldOutScore(double Ndcg, double Recall, long Targets)
                 var rank = 1 + greater + (ties / 2);
                 if (rank <= k)
                 {
-                    ndcg += 1.0 / Math.Log2(rank + 1);
+                    perTarget[at] = 1.0 / Math.Log2(rank + 1);
+                    ndcg += perTarget[at];
                     hits++;
                 }
             }
         }
 
-        return views.Count == 0 ? new HeldOutScore(0, 0, 0) : new HeldOutScore(ndcg / views.Count, (double)hits / views.Count, views.Count);
+        return views.Count == 0 ? new HeldOutScore(0, 0, 0, []) : new HeldOutScore(ndcg / views.Count, (double)hits / views.Count, views.Count, perTarget);
     }
 }
