@@ -227,23 +227,7 @@ public static class AnnRun
     private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates)
     {
         var bootstrap = services.Kafka.BootstrapServers;
-        var options = new ServeOptions
-        {
-            ModelDir = modelDir,
-            Kafka = new KafkaOptions
-            {
-                BootstrapServers = bootstrap,
-                GroupId = $"bench.{Guid.NewGuid():N}",
-                InstanceId = "bench",
-                ItemsTopic = BenchTopics.Fresh(bootstrap, "items")[0].Topic,
-                InteractionsTopic = BenchTopics.Fresh(bootstrap, "interactions")[0].Topic,
-                RecommendationsTopic = BenchTopics.Fresh(bootstrap, "recs")[0].Topic,
-                DeadLetterTopic = BenchTopics.Fresh(bootstrap, "dead")[0].Topic,
-            },
-            Postgres = new PostgresOptions { ConnectionString = services.Postgres.ConnectionString, Schema = schema },
-            Metrics = new MetricsOptions { Port = 0 },
-            Processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates },
-        };
+        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates });
 
         // Office histories round by round, each user under several ids until there are enough interactions.
         var events = new List<InteractionOccurred>(count);

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using ZesRec.Streaming.Hosting;
 
 namespace ZesRec.Streaming.Bench;
 
@@ -27,4 +28,26 @@ public static class BenchTopics
             Thread.Sleep(200);
         }
     }
+
+    /// <summary>
+    /// A processor's options on fresh topics, a fresh consumer group and the given schema, metrics on a free port;
+    /// <paramref name="processing"/> says how it scores.
+    /// </summary>
+    public static ServeOptions FreshServeOptions(string modelDir, string bootstrap, string connectionString, string schema, ProcessingOptions processing) => new()
+    {
+        ModelDir = modelDir,
+        Kafka = new KafkaOptions
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"bench.{Guid.NewGuid():N}",
+            InstanceId = "bench",
+            ItemsTopic = Fresh(bootstrap, "items")[0].Topic,
+            InteractionsTopic = Fresh(bootstrap, "interactions")[0].Topic,
+            RecommendationsTopic = Fresh(bootstrap, "recs")[0].Topic,
+            DeadLetterTopic = Fresh(bootstrap, "dead")[0].Topic,
+        },
+        Postgres = new PostgresOptions { ConnectionString = connectionString, Schema = schema },
+        Metrics = new MetricsOptions { Port = 0 },
+        Processing = processing,
+    };
 }

@@ -79,23 +79,7 @@ public static class ScaleRun
         }
 
         var bootstrap = services.Kafka.BootstrapServers;
-        var options = new ServeOptions
-        {
-            ModelDir = modelDir,
-            Kafka = new KafkaOptions
-            {
-                BootstrapServers = bootstrap,
-                GroupId = $"bench.{Guid.NewGuid():N}",
-                InstanceId = "bench",
-                ItemsTopic = BenchTopics.Fresh(bootstrap, "items")[0].Topic,
-                InteractionsTopic = BenchTopics.Fresh(bootstrap, "interactions")[0].Topic,
-                RecommendationsTopic = BenchTopics.Fresh(bootstrap, "recs")[0].Topic,
-                DeadLetterTopic = BenchTopics.Fresh(bootstrap, "dead")[0].Topic,
-            },
-            Postgres = new PostgresOptions { ConnectionString = services.Postgres.ConnectionString, Schema = schema },
-            Metrics = new MetricsOptions { Port = 0 },
-            Processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, MaxUsers = maxUsers },
-        };
+        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, MaxUsers = maxUsers });
 
         await using var data = StoreDataSource.Create(services.Postgres.ConnectionString + $";Search Path={schema}");
         var processor = StreamingProcessor.Create(options, TextWriter.Null);

@@ -91,10 +91,10 @@ public sealed class SideBySideReplay
 
             // Compared on the interactions both lanes scored, as the final report does: a lane that restarted on a
             // promoted model has no held recommendation for each user's first interaction after it.
-            var chunk = new SideBySideResult(frozen.Events(), adaptive.Events(), rounds, costs, adaptive.ScoredTwice);
-            var both = chunk.Both(from, to);
+            var (frozenSoFar, adaptiveSoFar) = (frozen.Events(), adaptive.Events());
+            var both = SideBySideResult.Both(frozenSoFar, adaptiveSoFar, from, to);
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{to:N0}/{ordered.Count:N0} interactions: frozen NDCG@20 {SideBySideResult.Mean(chunk.Frozen, both).Ndcg:F4}, adaptive {SideBySideResult.Mean(chunk.Adaptive, both).Ndcg:F4} on the {both.Count:N0} of this chunk both scored; {costs[^1].PerSecond:N0} interactions/s{(training ? " while training" : "")}"));
+                $"{to:N0}/{ordered.Count:N0} interactions: frozen NDCG@20 {SideBySideResult.Mean(frozenSoFar, both).Ndcg:F4}, adaptive {SideBySideResult.Mean(adaptiveSoFar, both).Ndcg:F4} on the {both.Count:N0} of this chunk both scored; {costs[^1].PerSecond:N0} interactions/s{(training ? " while training" : "")}"));
             from = to;
         }
 

@@ -26,8 +26,11 @@ public sealed record SideBySideResult(
     int ScoredTwice = 0)
 {
     /// <summary>Stream positions in [from, to) that both lanes scored: the events every comparison is made on.</summary>
-    public IReadOnlyList<int> Both(int from, int to) =>
-        [.. Enumerable.Range(from, Math.Max(0, Math.Min(to, Frozen.Count) - from)).Where(i => Frozen[i] is not null && Adaptive[i] is not null)];
+    public IReadOnlyList<int> Both(int from, int to) => Both(Frozen, Adaptive, from, to);
+
+    /// <summary>Stream positions in [from, to) that both lanes' outcomes so far scored.</summary>
+    public static IReadOnlyList<int> Both(IReadOnlyList<ScoredEvent?> frozen, IReadOnlyList<ScoredEvent?> adaptive, int from, int to) =>
+        [.. Enumerable.Range(from, Math.Max(0, Math.Min(to, Math.Min(frozen.Count, adaptive.Count)) - from)).Where(i => frozen[i] is not null && adaptive[i] is not null)];
 
     /// <summary>Mean NDCG@20 and Recall@20 of <paramref name="events"/> at <paramref name="positions"/> (those it scored).</summary>
     public static (double Ndcg, double Recall) Mean(IReadOnlyList<ScoredEvent?> events, IEnumerable<int> positions)

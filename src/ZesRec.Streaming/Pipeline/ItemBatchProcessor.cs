@@ -174,20 +174,5 @@ public sealed class ItemBatchProcessor(
         _ => null,
     };
 
-    private float[][] Encode(List<string> texts)
-    {
-        var text = encoder.Encode(texts);
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var flat = new float[texts.Count * encoder.Dimension];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            text[i].CopyTo(flat, i * encoder.Dimension);
-        }
-
-        var vectors = model.ItemVectors(tensor(flat, [texts.Count, encoder.Dimension], device: device)).cpu();
-        var dim = (int)vectors.shape[1];
-        var all = vectors.data<float>().ToArray();
-        return [.. Enumerable.Range(0, texts.Count).Select(i => all.AsSpan(i * dim, dim).ToArray())];
-    }
+    private float[][] Encode(IReadOnlyList<string> texts) => ItemEmbedder.Embed(encoder, model, device, texts);
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgvector;
 using ZesRec.Model;
+using ZesRec.Streaming.Serving;
 using ZesRec.Streaming.Storage;
 using ZesRec.Text;
 using static TorchSharp.torch;
@@ -212,20 +213,5 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
         return all;
     }
 
-    private float[][] Embed(IReadOnlyList<string> texts)
-    {
-        var text = encoder.Encode(texts);
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var flat = new float[texts.Count * encoder.Dimension];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            text[i].CopyTo(flat, i * encoder.Dimension);
-        }
-
-        var vectorsOut = model.ItemVectors(tensor(flat, [texts.Count, encoder.Dimension], device: device)).cpu();
-        var dim = (int)vectorsOut.shape[1];
-        var values = vectorsOut.data<float>().ToArray();
-        return [.. Enumerable.Range(0, texts.Count).Select(i => values.AsSpan(i * dim, dim).ToArray())];
-    }
+    private float[][] Embed(IReadOnlyList<string> texts) => ItemEmbedder.Embed(encoder, model, device, texts);
 }

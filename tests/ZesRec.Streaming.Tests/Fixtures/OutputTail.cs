@@ -2,21 +2,34 @@ using System.Diagnostics;
 
 namespace ZesRec.Streaming.Tests.Fixtures;
 
-/// <summary>The last lines a child process wrote (stdout and stderr together), for failure messages.</summary>
+/// <summary>The lines a child process wrote (stdout and stderr together): the last 200, or all of them.</summary>
 internal sealed class OutputTail
 {
-    private const int Kept = 200;
     private readonly Queue<string> lines = new();
+    private readonly int? kept;
 
-    /// <summary>Starts reading both streams of <paramref name="process"/> (started with both redirected).</summary>
-    public static OutputTail Follow(Process process)
+    private OutputTail(int? kept) => this.kept = kept;
+
+    /// <summary>Starts reading both streams of <paramref name="process"/> (started with both redirected); null <paramref name="kept"/> keeps every line.</summary>
+    public static OutputTail Follow(Process process, int? kept = 200)
     {
-        var tail = new OutputTail();
+        var tail = new OutputTail(kept);
         process.OutputDataReceived += (_, e) => tail.Add(e.Data);
         process.ErrorDataReceived += (_, e) => tail.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return tail;
+    }
+
+    public string All
+    {
+        get
+        {
+            lock (lines)
+            {
+                return string.Join('\n', lines);
+            }
+        }
     }
 
     public string Last(int count)
@@ -37,7 +50,7 @@ internal sealed class OutputTail
         lock (lines)
         {
             lines.Enqueue(line);
-            if (lines.Count > Kept)
+            if (lines.Count > kept)
             {
                 lines.Dequeue();
             }

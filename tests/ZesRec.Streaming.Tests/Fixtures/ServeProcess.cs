@@ -9,23 +9,14 @@ namespace ZesRec.Streaming.Tests.Fixtures;
 /// `zesrec serve` as a separate process (the CLI build of the tests' own configuration), with its /metrics port
 /// known, so tests can kill it with SIGKILL and read its gauges.
 /// </summary>
-public sealed class ServeProcess : IDisposable
+public sealed class ServeProcess : CapturedProcess
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-    private readonly Process process;
-    private readonly Queue<string> output = new();
 
-    private ServeProcess(Process process, int metricsPort)
-    {
-        this.process = process;
-        MetricsPort = metricsPort;
-    }
+    private ServeProcess(ProcessStartInfo start, int metricsPort)
+        : base(start, keepLines: 200) => MetricsPort = metricsPort;
 
     public int MetricsPort { get; }
-
-    public int Id => process.Id;
-
-    public bool HasExited => process.HasExited;
 
     /// <summary>
     /// Starts one member of <paramref name="group"/> on the harness model, serving <paramref name="topics"/>;
@@ -44,15 +35,9 @@ public sealed class ServeProcess : IDisposable
         IReadOnlyList<string>? extraArgs = null,
         int? metricsPort = null)
     {
-        var cli = Path.Combine(RepoPaths.Root, "src", "ZesRec.Cli", "bin", BuildConfiguration, "net10.0", "linux-x64", "zesrec.dll");
-        Assert.True(File.Exists(cli), $"{cli} not built: build the solution first");
+        var cli = Cli;
         var port = metricsPort ?? FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepoPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.Root };
         foreach (var arg in new[]
                  {
                      cli, "serve", "--model", harness.ModelDir, "--bootstrap", bootstrap, "--group", group, "--instance", instance,
@@ -72,44 +57,8 @@ public sealed class ServeProcess : IDisposable
         {
             start.Environment["ZESREC_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
-        var process = Process.Start(start)!;
-        var serve = new ServeProcess(process, port);
-        process.OutputDataReceived += (_, e) => serve.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => serve.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return serve;
-    }
 
-    /// <summary>The last lines the process wrote (stdout and stderr), for failure messages.</summary>
-    public string Tail(int lines = 15)
-    {
-        lock (output)
-        {
-            return string.Join('\n', output.TakeLast(lines));
-        }
-    }
-
-    /// <summary>The exit code once the process ended within <paramref name="within"/>; null while it still runs.</summary>
-    public async Task<int?> ExitCodeAsync(TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            return process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
-    public async Task KillAsync()
-    {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        return new ServeProcess(start, port);
     }
 
     /// <summary>SIGSTOP: the process is frozen as by a long GC pause or a suspended VM; nothing of it runs until <see cref="Resume"/>.</summary>
@@ -154,7 +103,7 @@ public sealed class ServeProcess : IDisposable
     {
         try
         {
-            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{Process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
         catch (IOException)
@@ -163,42 +112,12 @@ public sealed class ServeProcess : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        process.Dispose();
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.Enqueue(line);
-            if (output.Count > 200)
-            {
-                output.Dequeue();
-            }
-        }
-    }
-
     private void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-" + name, process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, Process.Id.ToString(CultureInfo.InvariantCulture)])!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
-
-    private static string BuildConfiguration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
     private static int FreePort()
     {
