@@ -87,12 +87,16 @@ public sealed class ProcessorGraphTests : Akka.TestKit.Xunit2.TestKit
         // When two elements are requested
         down.Request(2);
 
-        // Then two empty batches come; and when the source completes, so does the flow, ticks or not
+        // Then two empty batches come; and when the source completes, so does the flow, ticks or not (a tick that
+        // fires before the completion reaches the flow may still bring an empty batch first)
         Assert.Empty(down.ExpectNext());
         Assert.Empty(down.ExpectNext());
         up.SendComplete();
-        down.Request(1);
-        down.ExpectComplete();
+        down.Request(100);
+        for (var events = 0; down.ExpectEvent() is not TestSubscriber.OnComplete; events++)
+        {
+            Assert.True(events < 20, "the flow did not complete after its source did");
+        }
     }
 
     [Fact]
