@@ -172,7 +172,10 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
 
     private async Task<int> RebuildStaleAsync(string serving, CancellationToken cancellationToken)
     {
-        var itemVectors = vectors ??= await LoadVectorsAsync(cancellationToken).ConfigureAwait(false);
+        // A model whose states are rebuilt from the last inputs (TCN) stores histories only, as the processor flushes
+        // them: the processor rebuilds such a state when it reads the user back.
+        var fromHistory = model.StateWindow is not null;
+        var itemVectors = fromHistory ? null : vectors ??= await LoadVectorsAsync(cancellationToken).ConfigureAwait(false);
         var total = 0;
         var after = "";
         while (true)
@@ -196,7 +199,8 @@ public sealed class ModelUpgrade(NpgsqlDataSource dataSource, ZesRecModel model,
                 return total;
             }
 
-            await states.FlushAsync(rebuilder.Rebuild(rows, itemVectors), [], cancellationToken).ConfigureAwait(false);
+            var rebuilt = itemVectors is null ? [.. rows.Select(r => r with { State = [] })] : rebuilder.Rebuild(rows, itemVectors);
+            await states.FlushAsync(rebuilt, [], cancellationToken).ConfigureAwait(false);
             total += rows.Count;
             after = rows[^1].UserId;
         }

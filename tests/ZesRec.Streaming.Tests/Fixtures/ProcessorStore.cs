@@ -59,6 +59,8 @@ internal static class ProcessorStore
         {
             Assert.Equal(row.History, actual[user].History);
             Assert.Equal(row.Interactions, actual[user].Interactions);
+            // A model whose states are rebuilt from the history (TCN) stores none: then both must hold none.
+            Assert.Equal(row.State.Length, actual[user].State.Length);
             Assert.True(row.State.Zip(actual[user].State).All(p => Math.Abs(p.First - p.Second) < 1e-4), $"state of {user} differs");
         }
     }
