@@ -1,5 +1,7 @@
 using CsCheck;
+using ZesRec.Model.Training;
 using ZesRec.Streaming.Adaptation;
+using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -79,6 +81,25 @@ public sealed class AdaptationGuardTests
             return z1 is { } a && zk is { } b && (double.IsInfinity(a) || a == 0
                 ? a == b
                 : Math.Abs((b / a) - Math.Sqrt((((double)n * repeat) - 1) / (n - 1))) < 1e-9);
+        });
+    }
+
+    [Fact]
+    public void Consumed_only_should_keep_each_consumed_items_text_and_renumber_the_sequences_into_it()
+    {
+        Gen.Int[0, 19].Array[1, 8].Array[1, 6].Sample(itemsByUser =>
+        {
+            using var scope = NewDisposeScope();
+            var texts = arange(60, dtype: float32).reshape(20, 3);
+            var train = itemsByUser.Select(items => new TrainingSequence(items, new long[items.Length])).ToList();
+
+            var (classes, renumbered) = AdaptationRound.ConsumedOnly(texts, train);
+
+            var rows = classes.data<float>().ToArray();
+            var all = texts.data<float>().ToArray();
+            return classes.shape[0] == itemsByUser.SelectMany(i => i).Distinct().Count()
+                && train.Zip(renumbered).All(p => p.First.Items.Length == p.Second.Items.Length
+                    && p.First.Items.Zip(p.Second.Items).All(q => rows.AsSpan(q.Second * 3, 3).SequenceEqual(all.AsSpan(q.First * 3, 3))));
         });
     }
 

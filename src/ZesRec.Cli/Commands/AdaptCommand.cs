@@ -34,8 +34,11 @@ public sealed class AdaptCommand : ICommand
           --min-z Z              and when that gain is at least Z standard errors of the paired per-interaction
                                  difference, so that noise on a small slice promotes nothing (default 1.645:
                                  one-sided 95 %; 0 turns the test off)
+          --classes S            consumed: fine-tuning's softmax runs over the items the training slice
+                                 consumed, so an item nobody has had yet is not pushed down; all: over the
+                                 whole stored catalogue (default consumed)
           --epochs N             fine-tuning passes (default 3)
-          --learning-rate X      Adagrad's learning rate (default 0.02)
+          --learning-rate X      Adagrad's learning rate, from a fresh accumulator (default 0.002)
           --train-threads N      torch threads for fine-tuning (default 1: the processor keeps the other cores)
           --metrics-port PORT    export zesrec_adapt_* metrics on http://HOST:PORT/metrics (default: none)
         """;
@@ -50,8 +53,9 @@ public sealed class AdaptCommand : ICommand
         var minHeldOut = args.GetInt("min-held-out", 50, min: 1);
         var minGain = args.GetDouble("min-gain", 0);
         var minZ = args.GetDouble("min-z", PromotionGuard.DefaultMinZ);
+        var classes = args.Get("classes") ?? "consumed";
         var epochs = args.GetInt("epochs", 3, min: 1);
-        var learningRate = args.GetDouble("learning-rate", 0.02);
+        var learningRate = args.GetDouble("learning-rate", 0.002);
         var threads = args.GetInt("train-threads", 1, min: 1);
         var metricsPort = args.Get("metrics-port") is null ? (int?)null : options.Metrics.Port;
         var modelsDir = args.Get("models");
@@ -66,6 +70,7 @@ public sealed class AdaptCommand : ICommand
         Check(heldOut is > 0 and < 1, $"--held-out must be between 0 and 1, got {heldOut.ToString(CultureInfo.InvariantCulture)}");
         Check(minGain >= 0, $"--min-gain must be at least 0, got {minGain.ToString(CultureInfo.InvariantCulture)}");
         Check(double.IsFinite(minZ) && minZ >= 0, $"--min-z must be a finite number of at least 0, got {minZ.ToString(CultureInfo.InvariantCulture)}");
+        Check(classes is "consumed" or "all", $"--classes must be consumed or all, got {classes}");
         Check(learningRate > 0, $"--learning-rate must be above 0, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
         CommandChecks.RequireModelFolders([options.ModelDir], "model");
 
@@ -80,6 +85,7 @@ public sealed class AdaptCommand : ICommand
             MinHeldOut = minHeldOut,
             MinGain = minGain,
             MinZ = minZ,
+            ConsumedItemsOnly = classes == "consumed",
             Epochs = epochs,
             LearningRate = learningRate,
         };

@@ -102,13 +102,39 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
 
     private void FineTune(ZesRecModel model, Tensor text, AdaptationData data)
     {
-        var tuner = new FineTuner(model, text, device)
+        var (classes, sequences) = settings.ConsumedItemsOnly ? ConsumedOnly(text, data.Train) : (text, data.Train);
+        try
         {
-            Epochs = settings.Epochs,
-            LearningRate = settings.LearningRate,
-            EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{settings.Epochs}: loss {loss:F4}")),
-        };
-        tuner.Tune(data.Train);
+            var tuner = new FineTuner(model, classes, device)
+            {
+                Epochs = settings.Epochs,
+                LearningRate = settings.LearningRate,
+                EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{settings.Epochs}: loss {loss:F4}")),
+            };
+            tuner.Tune(sequences);
+        }
+        finally
+        {
+            if (!ReferenceEquals(classes, text))
+            {
+                classes.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The texts of the items <paramref name="train"/> consumed, and the sequences renumbered into them: the softmax
+    /// of a fine-tuning over these classes only never pushes down an item nobody has had yet (one stored but not yet
+    /// discovered, or one that becomes popular later in the stream).
+    /// </summary>
+    public static (Tensor Texts, List<TrainingSequence> Sequences) ConsumedOnly(Tensor texts, IReadOnlyList<TrainingSequence> train)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(train);
+        var items = train.SelectMany(s => s.Items).Distinct().Order().ToArray();
+        var renumber = items.Select((item, i) => (item, i)).ToDictionary(p => p.item, p => p.i);
+        using var rows = tensor(items.Select(i => (long)i).ToArray(), device: texts.device);
+        return (texts.index_select(0, rows), [.. train.Select(s => s with { Items = [.. s.Items.Select(i => renumber[i])] })]);
     }
 
     private AdaptationOutcome Done(AdaptationOutcome outcome)

@@ -24,9 +24,15 @@ public sealed record AdaptationSettings
     /// </summary>
     public double MinZ { get; init; } = PromotionGuard.DefaultMinZ;
 
+    /// <summary>
+    /// Whether fine-tuning's softmax runs over the items the training slice consumed only (true) or over the whole
+    /// stored catalogue (false), where every item nobody has had yet is a negative of every position.
+    /// </summary>
+    public bool ConsumedItemsOnly { get; init; } = true;
+
     public int Epochs { get; init; } = 3;
 
-    public double LearningRate { get; init; } = 0.02;
+    public double LearningRate { get; init; } = 0.002;
 
     /// <summary>Items embedded, or users rebuilt, per committed batch of the upgrade a promotion starts.</summary>
     public int UpgradeBatchSize { get; init; } = 256;
