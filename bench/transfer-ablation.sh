@@ -27,7 +27,7 @@ row_options() {
     default+head) echo "--user-head on" ;;
     default+norm) echo "--normalize-text on" ;;
     default-cos) echo "--temperature 0" ;;
-    default+neg1024) echo "--sampled-negatives 1024" ;;
+    default-cos+neg1024) echo "--temperature 0 --sampled-negatives 1024" ;;
     *) echo "unknown row '$1'" >&2; return 1 ;;
   esac
 }

@@ -18,7 +18,7 @@ public sealed class DemoOptions
     /// <summary>Target dataset folder under the data root, ReChorus format; never seen in training.</summary>
     public string Target { get; set; } = "amazon2014-office";
 
-    /// <summary>The transfer preset's variant (tcn): the best measured zero-shot on Scientific/Office both ways (docs/results.md).</summary>
+    /// <summary>The transfer preset's variant (tcn): zero-shot within noise of the others, the cheapest states to store (docs/results.md).</summary>
     public string Variant { get; set; } = ZesRecPresets.Transfer.Variant.ToName();
 
     /// <summary>Training epochs of a new model; the paper trains up to 20, 3 keeps the demo within minutes.</summary>

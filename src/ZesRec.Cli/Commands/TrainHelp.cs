@@ -24,8 +24,9 @@ internal static class TrainHelp
                                 user vector (--skip-last-item on): without it GRU4Rec and HRNN, whose user
                                 vector is only the recurrent state, fall below EMB-KNN on an unseen domain;
                                 and it scores by cosine divided by 0.1 (--temperature 0.1), which lifts
-                                every variant further on an unseen domain (docs/results.md). Its variant,
-                                tcn, scored best of the three there. paper is the paper's configuration exactly.
+                                every variant further on an unseen domain (docs/results.md). There the three
+                                variants score within noise of each other; the default, tcn, has the cheapest
+                                states to store. paper is the paper's configuration exactly.
                                 Options below override the preset.
           --variant NAME        user encoder (default {Defaults.Variant}):
         {Variants()}
