@@ -170,7 +170,10 @@ public static class ScaleRun
                    count(*) FILTER (WHERE x.state <> y.state)
             FROM "{a}".user_states x FULL JOIN "{b}".user_states y ON x.user_id = y.user_id
             """;
+        // Over a million users each of these takes longer than Npgsql's default 30 s command timeout; the checksum is
+        // of per-user digests, since one text of a million states would pass PostgreSQL's 1 GB limit.
         await using var command = admin.CreateCommand(sql);
+        command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var (users, missing, bookkeeping, states) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
@@ -180,11 +183,13 @@ public static class ScaleRun
               (SELECT x.state s, y.state t FROM "{a}".user_states x JOIN "{b}".user_states y USING (user_id) WHERE x.state <> y.state LIMIT 20000) d,
               unnest(d.s, d.t) AS u(p, q)
             """);
+        diff.CommandTimeout = 0;
         var largest = Convert.ToDouble(await diff.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         var sums = new List<string>();
         foreach (var schema in new[] { a, b })
         {
-            await using var sum = admin.CreateCommand($"SELECT md5(string_agg(user_id || ':' || interactions || ':' || last_offset || ':' || array_to_string(history, ',') || ':' || state::text, '|' ORDER BY user_id)) FROM \"{schema}\".user_states");
+            await using var sum = admin.CreateCommand($"SELECT md5(string_agg(md5(user_id || ':' || interactions || ':' || last_offset || ':' || array_to_string(history, ',') || ':' || state::text), '' ORDER BY user_id)) FROM \"{schema}\".user_states");
+            sum.CommandTimeout = 0;
             sums.Add((string)(await sum.ExecuteScalarAsync())!);
         }
 
