@@ -103,8 +103,14 @@ done
 sort -u "$plan" | BIN=$bin xargs -d '\n' -P "$jobs" -I{} bash -c '
   out=${1%%|*}; opts=${1#*|}; mkdir -p "$(dirname "$out")"
   start=$(date +%s)
+  # One retry: about one training in 25 stopped inside libtorch with "Expected false to be true" from
+  # c10::Scalar::toFloat, and the same command then ran through, identical up to that point.
   # shellcheck disable=SC2086
-  dotnet "$BIN/zesrec.dll" train $opts --threads 1 --out "$out" >"$out.log" 2>&1 \
+  for attempt in 1 2; do
+    dotnet "$BIN/zesrec.dll" train $opts --threads 1 --out "$out" >"$out.log" 2>&1 && break
+    [[ $attempt == 1 ]] && mv "$out.log" "$out.failed.log"
+  done
+  [[ -f $out/model-card.json ]] \
     && echo "trained $out in $(( $(date +%s) - start )) s (load $(cut -d" " -f1 /proc/loadavg))" >&2 \
     || echo "FAILED $out: see $out.log" >&2' _ {}
 rm -f "$plan"
