@@ -49,13 +49,15 @@ public sealed class AdaptCommand : ICommand
         var once = args.GetFlag("once");
         var every = args.GetLong("every", 5000);
         var everyMinutes = args.GetDouble("every-minutes", 60);
-        var heldOut = args.GetDouble("held-out", 0.1);
-        var minHeldOut = args.GetInt("min-held-out", 50, min: 1);
-        var minGain = args.GetDouble("min-gain", 0);
-        var minZ = args.GetDouble("min-z", PromotionGuard.DefaultMinZ);
-        var classes = args.Get("classes") ?? "consumed";
-        var epochs = args.GetInt("epochs", 3, min: 1);
-        var learningRate = args.GetDouble("learning-rate", 0.002);
+        // The defaults are AdaptationSettings' own.
+        var defaults = new AdaptationSettings { ModelDir = "", ModelsDir = "" };
+        var heldOut = args.GetDouble("held-out", defaults.HeldOutFraction);
+        var minHeldOut = args.GetInt("min-held-out", defaults.MinHeldOut, min: 1);
+        var minGain = args.GetDouble("min-gain", defaults.MinGain);
+        var minZ = args.GetDouble("min-z", defaults.MinZ);
+        var classes = args.Get("classes") ?? (defaults.ConsumedItemsOnly ? "consumed" : "all");
+        var epochs = args.GetInt("epochs", defaults.Epochs, min: 1);
+        var learningRate = args.GetDouble("learning-rate", defaults.LearningRate);
         var threads = args.GetInt("train-threads", 1, min: 1);
         var metricsPort = args.Get("metrics-port") is null ? (int?)null : options.Metrics.Port;
         var modelsDir = args.Get("models");

@@ -32,7 +32,6 @@ public sealed record HeldOutScore(double Ndcg, double Recall, long Targets, IRea
         var views = sequences.SelectMany(s => Enumerable.Range(s.From, s.Sequence.Items.Length - s.From).Select(j => (s.Sequence, Target: j))).ToList();
         var perTarget = new double[views.Count];
         var at = 0;
-        double ndcg = 0;
         long hits = 0;
         foreach (var chunk in views.Chunk(Chunk))
         {
@@ -96,12 +95,11 @@ public sealed record HeldOutScore(double Ndcg, double Recall, long Targets, IRea
                 if (rank <= k)
                 {
                     perTarget[at] = 1.0 / Math.Log2(rank + 1);
-                    ndcg += perTarget[at];
                     hits++;
                 }
             }
         }
 
-        return views.Count == 0 ? new HeldOutScore(0, 0, 0, []) : new HeldOutScore(ndcg / views.Count, (double)hits / views.Count, views.Count, perTarget);
+        return views.Count == 0 ? new HeldOutScore(0, 0, 0, []) : new HeldOutScore(perTarget.Sum() / views.Count, (double)hits / views.Count, views.Count, perTarget);
     }
 }

@@ -86,7 +86,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
     // variants and for a folder that is not a model (the load reports that). Read from the card: no tensor is made.
     private static int? HistoryWindow(string modelDir)
     {
-        if (!File.Exists(Path.Combine(modelDir, "model-card.json")))
+        if (!File.Exists(Path.Combine(modelDir, ModelCard.FileName)))
         {
             return null;
         }
