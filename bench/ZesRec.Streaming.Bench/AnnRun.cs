@@ -15,26 +15,29 @@ namespace ZesRec.Streaming.Bench;
 /// <summary>
 /// A large catalogue: <c>items</c> item vectors derived from the real item texts of the datasets under
 /// <c>datasets</c> (office, scientific, gift-cards, magazines): the first M are the texts' own vectors (through the
-/// model's text encoder and item layer), item i ≥ M is text i mod M's vector plus Gaussian noise (standard deviation a
-/// tenth of the vectors' RMS, seeded by i), so every vector is distinct and "top 20" is unambiguous. Users: Office
-/// histories stepped through the model. Measures, per candidate: build time, memory, scorer throughput and
-/// recall@20 against exact scoring (a hit is an item of the exact top 20); then, with <c>--e2e</c>, interactions/s
-/// through a real processor serving the same catalogue from PostgreSQL with <c>Processing:Scoring = usearch</c>.
+/// model's text encoder and item layer); item i ≥ M is, in the <c>copies</c> catalogue, text i mod M's vector plus
+/// Gaussian noise (standard deviation a tenth of the vectors' RMS, seeded by i), so the catalogue is clusters of about
+/// items / M near-duplicates; in the <c>mixtures</c> catalogue, w · (text i mod M) + (1 − w) · (another text), the other
+/// text and w ∈ [0, 1) drawn with seed i, so every item is a distinct point between two real ones. Either way every
+/// vector is distinct and "top 20" is unambiguous. Users: Office histories stepped through the model. Measures, per
+/// candidate count and search breadth: build time, memory, scorer throughput and recall@20 against exact scoring (a
+/// hit is an item of the exact top 20); then, with <c>--e2e</c>, interactions/s through a real processor serving the
+/// same catalogue from PostgreSQL with <c>Processing:Scoring = usearch</c> and the first candidate count and breadth.
 /// </summary>
 public static class AnnRun
 {
     private const int K = 20;
     private const int Batch = 512;
 
-    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, bool pgvector, int e2eInteractions, string textCache, int threads, string command)
+    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, string textCache, int threads, string command)
     {
         var startLoad = File.ReadAllText("/proc/loadavg");
         set_num_threads(threads);
         var (model, card) = ModelCheckpoint.Load(modelDir, CPU);
         model.eval();
         var dim = card.Config.Dim;
-        var (ids, vectors, baseCount) = Catalogue(model, card, datasets, itemCount, textCache);
-        Console.WriteLine($"catalogue: {itemCount:N0} items from {baseCount:N0} real texts; load {Load()}");
+        var (ids, vectors, baseCount) = Catalogue(model, card, datasets, itemCount, catalogueKind, textCache);
+        Console.WriteLine($"catalogue ({catalogueKind}): {itemCount:N0} items from {baseCount:N0} real texts; load {Load()}");
         var lines = new List<string>();
 
         // Users: the first Office histories whose items are all in the catalogue, stepped round by round.
@@ -47,7 +50,7 @@ public static class AnnRun
 
         var rssBefore = Rss();
         var buildClock = Stopwatch.StartNew();
-        using var catalog = new ItemCatalog(dim, CPU, itemCount, new CandidateIndex(dim, threads));
+        using var catalog = new ItemCatalog(dim, CPU, itemCount, new CandidateIndex(dim, threads, breadths[0]));
         for (var from = 0; from < itemCount; from += 10_000)
         {
             var n = Math.Min(10_000, itemCount - from);
@@ -70,12 +73,16 @@ public static class AnnRun
         Console.WriteLine($"  exact: {exactRate:F0} users/s (top-{K} over {itemCount:N0} items); load {Load()}");
         lines.Add($"| exact (matrix) | | {itemCount * (long)dim * 4 / 1e6:N0} MB (the matrix) | {exactRate:N0} | 1.000 |");
 
-        foreach (var c in candidateCounts)
+        foreach (var breadth in breadths)
         {
-            var (found, rate) = Score(new ApproximateScorer(recommender, catalog, c), states, seen);
-            var recall = Recall(exact, found);
-            Console.WriteLine($"  usearch, {c} candidates: {rate:F0} users/s, recall@{K} {recall:F4}; load {Load()}");
-            lines.Add($"| usearch HNSW, {c} candidates re-ranked | {build:N1} s | {indexBytes / 1e6:N0} MB (+ the matrix) | {rate:N0} | {recall:F3} |");
+            catalog.Index.SearchBreadth = breadth;
+            foreach (var c in candidateCounts)
+            {
+                var (found, rate) = Score(new ApproximateScorer(recommender, catalog, c), states, seen);
+                var recall = Recall(exact, found);
+                Console.WriteLine($"  usearch, {c} candidates, breadth {breadth}: {rate:F0} users/s, recall@{K} {recall:F4}; load {Load()}");
+                lines.Add($"| usearch HNSW, {c} candidates re-ranked, search breadth {Math.Max(breadth, c)} | {build:N1} s | {indexBytes / 1e6:N0} MB (+ the matrix) | {rate:N0} | {recall:F3} |");
+            }
         }
 
         await using var admin = StoreDataSource.Create(services.Postgres.ConnectionString);
@@ -122,11 +129,11 @@ public static class AnnRun
             catalog.Dispose();
             vectors = [];
             GC.Collect();
-            var endToEnd = e2eInteractions > 0 ? await EndToEndAsync(modelDir, services, schema, data, histories, e2eInteractions, threads, candidateCounts[0]) : "";
+            var endToEnd = e2eInteractions > 0 ? await EndToEndAsync(modelDir, services, schema, data, histories, e2eInteractions, threads, candidateCounts[0], breadths[0]) : "";
 
             Console.WriteLine();
             Console.WriteLine($"Command: `{command}`  ");
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}, at the end {Load()}; model {Path.GetFileName(modelDir)} (D = {dim}); {itemCount:N0} items; {states.Count:N0} users scored in batches of {Batch}");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}, at the end {Load()}; model {Path.GetFileName(modelDir)} (D = {dim}); {itemCount:N0} items ({catalogueKind}); {states.Count:N0} users scored in batches of {Batch}");
             Console.WriteLine();
             Console.WriteLine("| scorer | index build | memory | user top-20s/s (scorer alone) | recall@20 |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -146,9 +153,14 @@ public static class AnnRun
         return 0;
     }
 
-    /// <summary>Ids and a row-major [items, D] array: the real texts' vectors, then noisy copies of them.</summary>
-    private static (string[] Ids, float[] Vectors, int BaseCount) Catalogue(ZesRecModel model, ModelCard card, string datasets, int itemCount, string textCache)
+    /// <summary>Ids and a row-major [items, D] array: the real texts' vectors, then noisy copies or mixtures of them.</summary>
+    private static (string[] Ids, float[] Vectors, int BaseCount) Catalogue(ZesRecModel model, ModelCard card, string datasets, int itemCount, string kind, string textCache)
     {
+        if (kind is not ("copies" or "mixtures"))
+        {
+            throw new ArgumentException($"--ann-catalogue {kind}: copies or mixtures");
+        }
+
         var texts = new List<(string Id, string Text)>();
         foreach (var name in new[] { "office", "scientific", "gift-cards", "magazines" })
         {
@@ -181,10 +193,15 @@ public static class AnnRun
             var source = i % m;
             ids[i] = i < m ? texts[i].Id : string.Create(CultureInfo.InvariantCulture, $"{texts[source].Id}#{i / m}");
             var random = new Random(i);
+            var mix = kind == "mixtures" && i >= m;
+            var other = mix ? (source + 1 + random.Next(m - 1)) % m : source;
+            var w = mix ? random.NextDouble() : 1;
             for (var d = 0; d < dim; d++)
             {
-                var noise = i < m ? 0 : sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                vectors[((long)i * dim) + d] = baseVectors[(source * dim) + d] + (float)noise;
+                var own = baseVectors[(source * dim) + d];
+                vectors[((long)i * dim) + d] = i < m ? own : mix
+                    ? (float)((w * own) + ((1 - w) * baseVectors[(other * dim) + d]))
+                    : own + (float)(sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
             }
         });
         return (ids, vectors, m);
@@ -224,10 +241,10 @@ public static class AnnRun
         exact.Zip(found).Average(p => p.First.Length == 0 ? 1.0 : p.Second.Count(f => p.First.Any(e => e.ItemId == f.ItemId)) / (double)p.First.Length);
 
     /// <summary>A real processor serving the stored catalogue with usearch scoring: catalogue load (index build) time, interactions/s, memory.</summary>
-    private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates)
+    private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates, int breadth)
     {
         var bootstrap = services.Kafka.BootstrapServers;
-        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates });
+        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates, SearchBreadth = breadth });
 
         // Office histories round by round, each user under several ids until there are enough interactions.
         var events = new List<InteractionOccurred>(count);
@@ -295,7 +312,7 @@ public static class AnnRun
 
             var rate = events.Count / clock.Elapsed.TotalSeconds;
             return string.Create(CultureInfo.InvariantCulture,
-                $"End to end (zesrec serve's processor, Scoring usearch, {candidates} candidates): catalogue loaded from PostgreSQL and indexed in {loaded:N0} s; {events.Count:N0} interactions in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0}/s; resident memory {rssBefore / 1e6:N0} MB before the processor, {rssLoaded / 1e6:N0} MB loaded, {peakRss / 1e6:N0} MB at most; load at the end {Load()}");
+                $"End to end (zesrec serve's processor, Scoring usearch, {candidates} candidates, SearchBreadth {breadth}): catalogue loaded from PostgreSQL and indexed in {loaded:N0} s; {events.Count:N0} interactions in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0}/s; resident memory {rssBefore / 1e6:N0} MB before the processor, {rssLoaded / 1e6:N0} MB loaded, {peakRss / 1e6:N0} MB at most; load at the end {Load()}");
         }
         finally
         {

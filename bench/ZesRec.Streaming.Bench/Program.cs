@@ -18,7 +18,8 @@ using ZesRec.Text;
 // --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
 // --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
 // --trace-csv FILE writes every paced interaction's time at each stage (LatencyTrace.cs); the breakdown is printed always.
-// --ann-items N [--ann-users U] [--candidates C,C] [--pgvector] [--e2e N] runs the large-catalogue benchmark instead (AnnRun.cs).
+// --ann-items N [--ann-users U] [--candidates C,C] [--breadths B,B] [--ann-catalogue copies|mixtures] [--pgvector] [--e2e N]
+// runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first candidate count and breadth.
 // Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -61,7 +62,8 @@ if (args.Contains("--ann-items"))
 {
     return await AnnRun.RunAsync(
         modelDir, datasets, services, int.Parse(Arg("--ann-items", "1000000"), CultureInfo.InvariantCulture), int.Parse(Arg("--ann-users", "2048"), CultureInfo.InvariantCulture),
-        [.. Arg("--candidates", "100").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], args.Contains("--pgvector"),
+        [.. Arg("--candidates", "100").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
+        [.. Arg("--breadths", "64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Arg("--ann-catalogue", "copies"), args.Contains("--pgvector"),
         int.Parse(Arg("--e2e", "0"), CultureInfo.InvariantCulture), textCache, threads, command);
 }
 

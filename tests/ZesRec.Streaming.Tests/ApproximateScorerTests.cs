@@ -77,6 +77,31 @@ public sealed class ApproximateScorerTests
         AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
     }
 
+    [Fact]
+    public void A_search_breadth_as_large_as_the_catalogue_should_return_the_exact_top_k_from_few_candidates()
+    {
+        // Given 3,000 random items and a scorer that asks the index for only 20 candidates
+        manual_seed(12);
+        using var model = new ZesRecModel(new ZesRecConfig { Dim = Dim }, textDim: 8, sourceItems: 1);
+        model.eval();
+        using var catalog = new ItemCatalog(Dim, CPU, index: new CandidateIndex(Dim, threads: 2, searchBreadth: 8));
+        using var recommender = new Recommender(model, catalog, CPU);
+        var approximate = new ApproximateScorer(recommender, catalog, candidates: 20);
+        catalog.Upsert([.. Enumerable.Range(0, 3000).Select(i => $"item{i}")], randn(3000, Dim));
+        var random = new Random(5);
+        var states = recommender.StartStates([.. Enumerable.Range(0, 64).Select(i => (long)i)]);
+        states = recommender.Step(states, [.. Enumerable.Range(0, 64).Select(_ => random.Next(3000))], [.. Enumerable.Range(0, 64).Select(i => (long)i + 1)]);
+        var seen = Enumerable.Range(0, 64).Select(_ => (IReadOnlySet<string>)new HashSet<string>()).ToArray();
+
+        // When the search breadth is raised to the catalogue's size
+        Assert.Throws<ArgumentOutOfRangeException>(() => catalog.Index!.SearchBreadth = 0);
+        catalog.Index!.SearchBreadth = 3000;
+
+        // Then the 20 candidates are the exact top 20 of every user
+        Assert.Equal(3000, catalog.Index.SearchBreadth);
+        AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
+    }
+
     private static void AssertSame(IReadOnlyList<(string ItemId, float Score)[]> exact, IReadOnlyList<(string ItemId, float Score)[]> approximate)
     {
         Assert.Equal(exact.Count, approximate.Count);

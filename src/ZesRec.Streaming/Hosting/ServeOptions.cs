@@ -157,6 +157,13 @@ public sealed class ProcessingOptions
     [Range(1, 1000)]
     public int Candidates { get; set; } = 100;
 
+    /// <summary>
+    /// usearch scoring: how many nodes each graph search keeps in its frontier (HNSW's ef; at least the candidates).
+    /// Wider searches raise recall against exact scoring and cost more per user.
+    /// </summary>
+    [Range(1, 10000)]
+    public int SearchBreadth { get; set; } = Serving.CandidateIndex.DefaultSearchBreadth;
+
     [RegularExpression("^(auto|cpu|cuda)$")]
     public string Device { get; set; } = "auto";
 

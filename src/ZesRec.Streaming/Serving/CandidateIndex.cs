@@ -11,22 +11,29 @@ namespace ZesRec.Streaming.Serving;
 /// </summary>
 public sealed class CandidateIndex : IDisposable
 {
-    // USearch's defaults for connectivity (16) and construction breadth (128); a search's breadth is the number of
-    // candidates asked for, never below ExpansionSearch.
+    // USearch's defaults for connectivity (16) and construction breadth (128).
     private const ulong Connectivity = 16;
     private const ulong ExpansionAdd = 128;
-    private const ulong ExpansionSearch = 64;
+
+    /// <summary>USearch's default search breadth.</summary>
+    public const int DefaultSearchBreadth = 64;
 
     private readonly int dim;
     private readonly HashSet<int> present = [];
     private readonly int threads;
     private IntPtr handle;
     private ulong capacity;
+    private int searchBreadth;
 
-    public CandidateIndex(int dim, int threads)
+    /// <param name="dim">The vectors' dimension.</param>
+    /// <param name="threads">Threads a batch of searches runs on.</param>
+    /// <param name="searchBreadth">See <see cref="SearchBreadth"/>.</param>
+    public CandidateIndex(int dim, int threads, int searchBreadth = DefaultSearchBreadth)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(searchBreadth, 1);
         this.dim = dim;
         this.threads = Math.Max(1, threads);
+        this.searchBreadth = searchBreadth;
         var options = new IndexOptions
         {
             metric_kind = MetricKind.Ip,
@@ -34,11 +41,28 @@ public sealed class CandidateIndex : IDisposable
             dimensions = (ulong)dim,
             connectivity = Connectivity,
             expansion_add = ExpansionAdd,
-            expansion_search = ExpansionSearch,
+            expansion_search = (ulong)searchBreadth,
             multi = false,
         };
         handle = UsearchNative.usearch_init(ref options, out var error);
         UsearchNative.Check(error, "init");
+    }
+
+    /// <summary>
+    /// How many nodes a search keeps in its frontier while it walks the graph (HNSW's ef), never fewer than the
+    /// candidates it is asked for. Wider searches find more of the exact best items and cost more per search;
+    /// docs/benchmarks.md ("Large catalogues") measures both.
+    /// </summary>
+    public int SearchBreadth
+    {
+        get => searchBreadth;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            UsearchNative.usearch_change_expansion_search(handle, (nuint)value, out var error);
+            UsearchNative.Check(error, "search breadth");
+            searchBreadth = value;
+        }
     }
 
     /// <summary>Items in the graph (visible items of the catalogue).</summary>
