@@ -17,9 +17,11 @@ using ZesRec.Text;
 // --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
 // --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
 // --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
+// --score-precision fp32|bf16: Processing:ScorePrecision for the processor and the scorer-alone phase.
 // --trace-csv FILE writes every paced interaction's time at each stage (LatencyTrace.cs); the breakdown is printed always.
 // --ann-items N [--ann-users U] [--candidates C,C] [--breadths B,B] [--ann-catalogue copies|mixtures] [--pgvector] [--e2e N]
-// runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first candidate count and breadth.
+// runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first candidate count and breadth;
+// --breadths none builds no usearch index (exact and bfloat16-shortlist rows only).
 // Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -63,7 +65,7 @@ if (args.Contains("--ann-items"))
     return await AnnRun.RunAsync(
         modelDir, datasets, services, int.Parse(Arg("--ann-items", "1000000"), CultureInfo.InvariantCulture), int.Parse(Arg("--ann-users", "2048"), CultureInfo.InvariantCulture),
         [.. Arg("--candidates", "100").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
-        [.. Arg("--breadths", "64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Arg("--ann-catalogue", "copies"), args.Contains("--pgvector"),
+        [.. Arg("--breadths", "64").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(b => b != "none").Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Arg("--ann-catalogue", "copies"), args.Contains("--pgvector"),
         int.Parse(Arg("--e2e", "0"), CultureInfo.InvariantCulture), textCache, threads, command);
 }
 
@@ -78,8 +80,8 @@ var data = BenchData.Load(datasets, interactionCount, rate * seconds, warmupCoun
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
 
-var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs };
-var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring}, torch threads {processing.Threads}, encoder threads 2, text cache {(textCache.Length == 0 ? "off" : "on")}";
+var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs, ScorePrecision = Arg("--score-precision", "fp32") };
+var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring} ({processing.ScorePrecision}), torch threads {processing.Threads}, encoder threads 2, text cache {(textCache.Length == 0 ? "off" : "on")}";
 Console.WriteLine($"processor: {batchSettings}");
 
 // 1b. The encoder alone, called with the processor's item batches, before anything else competes for the cores.
@@ -225,7 +227,7 @@ try
 
     // 2b. The scorer alone over the same catalogue, on the same cores, while the processor is idle.
     Console.WriteLine($"[scorer alone] load {LoadAverage()}");
-    var (scorerRate, stepShare, scorerPerCpuSecond) = ScorerAlone.Measure(modelDirForRun, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK);
+    var (scorerRate, stepShare, scorerPerCpuSecond) = ScorerAlone.Measure(modelDirForRun, processor.Catalog, processing.InteractionBatchSize, scorerBatches, processing.TopK, processing.ShortlistScoring);
     Result($"scorer alone (Step + TopK, batches of {processing.InteractionBatchSize} random users)", $"{scorerRate:F0} user updates/s (Step {stepShare:P0} of it)");
     Result("interactions pipeline / scorer alone", $"{interactionRate / scorerRate:P0}");
     Result("interactions per CPU-second: pipeline (this process, broker, PostgreSQL) / scorer alone", $"{interactionsPerCpuSecond:F0} / {scorerPerCpuSecond:F0} ({interactionsPerCpuSecond / scorerPerCpuSecond:P0})");

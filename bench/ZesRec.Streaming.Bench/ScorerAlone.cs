@@ -78,12 +78,12 @@ public static class ScorerAlone
     /// Returns user updates per second, the share of the time spent in Step, and user updates per CPU-second of this
     /// process (what other jobs on the machine do not change).
     /// </summary>
-    public static (double PerSecond, double StepShare, double PerCpuSecond) Measure(string modelDir, ItemCatalog catalog, int batch, int batches, int topK)
+    public static (double PerSecond, double StepShare, double PerCpuSecond) Measure(string modelDir, ItemCatalog catalog, int batch, int batches, int topK, bool shortlist)
     {
         var (model, _) = ModelCheckpoint.Load(modelDir, CPU);
         using (model)
         {
-            using var recommender = new Recommender(model, catalog, CPU);
+            using var recommender = new Recommender(model, catalog, CPU) { Shortlist = shortlist };
             var random = new Random(7);
             var states = recommender.StartStates([.. Enumerable.Range(0, batch).Select(i => (long)i)]);
             // Each user has seen a few items, so the exclusion step runs as in the stream.

@@ -8,9 +8,9 @@ using static TorchSharp.torch;
 namespace ZesRec.Streaming.Tests;
 
 /// <summary>
-/// The approximate scorers inside a real processor, broker and database, on the tiny Office catalogue with more
-/// candidates than items: recommendations equal exact scoring of the stored states, an added item shows up and a
-/// removed one disappears.
+/// The approximate scorers (and matrix scoring's bfloat16 shortlist) inside a real processor, broker and database, on
+/// the tiny Office catalogue with more candidates than items: recommendations equal exact scoring of the stored states,
+/// an added item shows up and a removed one disappears.
 /// </summary>
 [Collection(ProcessorCollection.Name)]
 [Trait("Tier", "Integration")]
@@ -21,13 +21,22 @@ public sealed class ProcessorApproximateScoringTests(KafkaService kafka, Postgre
     [Theory]
     [InlineData("usearch")]
     [InlineData("pgvector")]
+    [InlineData("bf16")]
     public async Task Recommendations_should_equal_exact_scoring_and_follow_added_and_removed_items(string scoring)
     {
         // Given a processor scoring approximately with more candidates than items, serving the tiny Office items
         await using var schema = await postgres.CreateSchemaAsync("ann" + scoring);
         var topics = Topics.Fresh(kafka);
         var options = harness.Options(kafka.Bootstrap, postgres.ConnectionString, schema.Name, topics, KafkaService.FreshGroup("ann" + scoring));
-        options.Processing.Scoring = scoring;
+        if (scoring == "bf16")
+        {
+            options.Processing.ScorePrecision = scoring;
+        }
+        else
+        {
+            options.Processing.Scoring = scoring;
+        }
+
         options.Processing.Candidates = 1000;
         await using var run = await RunningProcessor.StartAsync(options);
         var catalog = run.Processor.Catalog;

@@ -164,6 +164,17 @@ public sealed class ProcessingOptions
     [Range(1, 10000)]
     public int SearchBreadth { get; set; } = Serving.CandidateIndex.DefaultSearchBreadth;
 
+    /// <summary>
+    /// matrix scoring: fp32 multiplies every user by every item in 32-bit floats; bf16 does that product in bfloat16
+    /// (a copy of the catalogue, half its memory again), shortlists each user's k + 44 best and ranks them by their
+    /// exact 32-bit scores.
+    /// </summary>
+    [RegularExpression("^(fp32|bf16)$")]
+    public string ScorePrecision { get; set; } = "fp32";
+
+    /// <summary>Whether matrix scoring shortlists in bfloat16 (<see cref="ScorePrecision"/>).</summary>
+    public bool ShortlistScoring => Scoring == "matrix" && ScorePrecision == "bf16";
+
     [RegularExpression("^(auto|cpu|cuda)$")]
     public string Device { get; set; } = "auto";
 

@@ -66,7 +66,7 @@ internal sealed class StreamComposition(
         readiness.NotReady("joining the consumer group");
         var kafka = options.Kafka.ToSettings();
         using var producer = new KafkaProducer(kafka.WithClientId($"zesrec-{options.Kafka.InstanceId}"));
-        using var recommender = new Recommender(model, catalog, device);
+        using var recommender = new Recommender(model, catalog, device) { Shortlist = options.Processing.ShortlistScoring };
         var sessions = new UserSessions(states, options.Kafka.InteractionsTopic, options.Processing.MaxUsers, options.Kafka.InstanceId, recommender);
         ITopKScorer scorer = options.Processing.Scoring switch
         {

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Serving;
@@ -57,8 +59,10 @@ public sealed class ApproximateScorer(Recommender recommender, ItemCatalog catal
         return [.. kept.Take(k)];
     }
 
-    // Inner products of each user with its candidates' rows of the catalogue: one gather and one batched product.
-    private static float[][] ExactScores(float[][] users, int[][] found, Tensor matrix)
+    // Inner products of each user with its candidates' rows of the catalogue. A contiguous [N, D] matrix in CPU
+    // memory (the catalogue's row layout) is read in place, one dot product per candidate; any other is gathered
+    // into one batched product (a gather from the column layout reads every candidate's floats D apart).
+    internal static float[][] ExactScores(float[][] users, int[][] found, Tensor matrix)
     {
         var width = found.Max(f => f.Length);
         var scores = new float[users.Length][];
@@ -66,6 +70,49 @@ public sealed class ApproximateScorer(Recommender recommender, ItemCatalog catal
         {
             return [.. users.Select(_ => Array.Empty<float>())];
         }
+
+        if (matrix.device_type == TorchSharp.DeviceType.CPU && matrix.is_contiguous() && matrix.dtype == ScalarType.Float32)
+        {
+            var dim = (int)matrix.shape[1];
+            Parallel.For(0, users.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) }, b =>
+            {
+                var all = MemoryMarshal.Cast<byte, float>(matrix.bytes);
+                var row = new float[found[b].Length];
+                for (var j = 0; j < row.Length; j++)
+                {
+                    row[j] = Dot(users[b], all.Slice(found[b][j] * dim, dim));
+                }
+
+                scores[b] = row;
+            });
+            return scores;
+        }
+
+        return GatheredScores(users, found, matrix, width);
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var width = Vector<float>.Count;
+        var sum = Vector<float>.Zero;
+        var i = 0;
+        for (; i + width <= a.Length; i += width)
+        {
+            sum += new Vector<float>(a.Slice(i, width)) * new Vector<float>(b.Slice(i, width));
+        }
+
+        var total = Vector.Sum(sum);
+        for (; i < a.Length; i++)
+        {
+            total += a[i] * b[i];
+        }
+
+        return total;
+    }
+
+    private static float[][] GatheredScores(float[][] users, int[][] found, Tensor matrix, int width)
+    {
+        var scores = new float[users.Length][];
 
         using var scope = NewDisposeScope();
         var dim = users[0].Length;

@@ -5,11 +5,15 @@ namespace ZesRec.Streaming.Serving;
 /// <summary>
 /// The target catalogue as one [items, D] matrix on the device, plus the id ↔ row maps. Items are added by the
 /// item stream and read by the interaction stream, so every access takes the lock; an item can be recommended
-/// from the moment its batch is added. The vectors are stored as the columns of a [D, capacity] matrix, so that
-/// scoring multiplies by a contiguous [D, items] operand (about 15 % faster here than by a transposed one).
+/// from the moment its batch is added. For the exact 32-bit product the vectors are stored as the columns of a
+/// [D, capacity] matrix, so that scoring multiplies by a contiguous [D, items] operand (about 15 % faster here than by a
+/// transposed one); when scoring gathers candidate rows instead (a candidate index, or the bfloat16 shortlist), as the
+/// rows of a [capacity, D] matrix, where a gather reads whole rows.
 /// A removed or expired item keeps its row (users who interact with it still step with its vector) but is hidden:
 /// its row is in <see cref="HiddenRows"/>, which scoring leaves out. With a <see cref="CandidateIndex"/> the
 /// catalogue keeps it in step under the same lock: it holds exactly the visible items with their current vectors.
+/// With a shortlist copy (<see cref="ReadForScoring{T}"/>) it also keeps the vectors in bfloat16, for the matrix
+/// scorer's first pass.
 /// </summary>
 public sealed class ItemCatalog : IDisposable
 {
@@ -23,15 +27,25 @@ public sealed class ItemCatalog : IDisposable
     private long nextExpiryTicks = long.MinValue;
     private readonly int dim;
     private readonly Device device;
+    // [D, capacity] (columns) or [capacity, D] (rows, rowMajor); the bfloat16 copy has the same layout.
+    private readonly bool rowMajor;
     private Tensor columns;
+    private Tensor? shortColumns;
     private long version;
 
-    public ItemCatalog(int dim, Device device, int initialCapacity = 1024, CandidateIndex? index = null)
+    /// <param name="dim">The item vectors' dimension.</param>
+    /// <param name="device">Where the matrix lives.</param>
+    /// <param name="initialCapacity">Rows held before the first growth.</param>
+    /// <param name="index">The approximate index to keep in step, when scoring uses one.</param>
+    /// <param name="shortlistCopy">Also keep a bfloat16 copy of the columns (half the matrix's memory again).</param>
+    public ItemCatalog(int dim, Device device, int initialCapacity = 1024, CandidateIndex? index = null, bool shortlistCopy = false)
     {
         this.dim = dim;
         this.device = device;
         Index = index;
-        columns = zeros([dim, Math.Max(initialCapacity, 1)], device: device);
+        rowMajor = index is not null || shortlistCopy;
+        columns = Allocate(Math.Max(initialCapacity, 1), ScalarType.Float32);
+        shortColumns = shortlistCopy ? Allocate(Math.Max(initialCapacity, 1), ScalarType.BFloat16) : null;
     }
 
     /// <summary>The approximate index of the visible items, when scoring uses one; read it inside <see cref="Read{T}"/> or a <see cref="Pin"/>.</summary>
@@ -109,7 +123,14 @@ public sealed class ItemCatalog : IDisposable
             Grow(ids.Count);
             using var noGrad = no_grad();
             using var index = tensor(target, device: device);
-            columns.index_copy_(1, index, vectors.to(device).t());
+            using var moved = rowMajor ? vectors.to(device) : vectors.to(device).t();
+            columns.index_copy_(rowMajor ? 0 : 1, index, moved);
+            if (shortColumns is not null)
+            {
+                using var narrow = moved.to(ScalarType.BFloat16);
+                shortColumns.index_copy_(rowMajor ? 0 : 1, index, narrow);
+            }
+
             SyncIndex(target.Select(r => (int)r).Distinct());
             Interlocked.Increment(ref version);
         }
@@ -224,22 +245,40 @@ public sealed class ItemCatalog : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="read"/> with the live [count, D] view (a transposed view of the columns) under the
+    /// Runs <paramref name="read"/> with the live [count, D] view (of the rows, or a transposed view of the columns) under the
     /// lock, so no item is added half way through a scoring pass. The view must not escape <paramref name="read"/>.
     /// </summary>
     public T Read<T>(Func<Tensor, IReadOnlyList<string>, T> read)
     {
         lock (sync)
         {
-            using var live = columns.narrow(1, 0, ids.Count);
-            using var view = live.t();
+            using var view = Live(columns);
             return read(view, ids);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Read{T}"/> with the bfloat16 copy's [count, D] view as well (null without a shortlist copy).
+    /// </summary>
+    public T ReadForScoring<T>(Func<Tensor, Tensor?, IReadOnlyList<string>, T> read)
+    {
+        lock (sync)
+        {
+            using var view = Live(columns);
+            if (shortColumns is null)
+            {
+                return read(view, null, ids);
+            }
+
+            using var shortView = Live(shortColumns);
+            return read(view, shortView, ids);
         }
     }
 
     public void Dispose()
     {
         columns.Dispose();
+        shortColumns?.Dispose();
         Index?.Dispose();
     }
 
@@ -271,8 +310,8 @@ public sealed class ItemCatalog : IDisposable
 
         using var noGrad = no_grad();
         using var at = tensor(show.Select(r => (long)r).ToArray(), device: device);
-        using var picked = columns.index_select(1, at);
-        using var rowsFirst = picked.t().contiguous().cpu();
+        using var picked = columns.index_select(rowMajor ? 0 : 1, at);
+        using var rowsFirst = (rowMajor ? picked : picked.t()).contiguous().cpu();
         Index.Set(show, rowsFirst.data<float>().ToArray());
     }
 
@@ -292,25 +331,51 @@ public sealed class ItemCatalog : IDisposable
 
     private void Grow(int needed)
     {
-        if (needed <= columns.shape[1])
+        var held = columns.shape[rowMajor ? 0 : 1];
+        if (needed <= held)
         {
             return;
         }
 
-        var capacity = columns.shape[1];
+        var capacity = held;
         while (capacity < needed)
         {
             capacity *= 2;
         }
 
-        var grown = zeros([dim, capacity], device: device);
+        columns = Grown(columns, capacity);
+        if (shortColumns is not null)
+        {
+            shortColumns = Grown(shortColumns, capacity);
+        }
+    }
+
+    private Tensor Grown(Tensor matrix, long capacity)
+    {
+        var grown = Allocate(capacity, matrix.dtype);
         using (no_grad())
         {
-            grown.narrow(1, 0, columns.shape[1]).copy_(columns);
+            using var old = grown.narrow(rowMajor ? 0 : 1, 0, matrix.shape[rowMajor ? 0 : 1]);
+            old.copy_(matrix);
         }
 
-        columns.Dispose();
-        columns = grown;
+        matrix.Dispose();
+        return grown;
+    }
+
+    private Tensor Allocate(long capacity, ScalarType type) =>
+        zeros(rowMajor ? [capacity, dim] : [dim, capacity], dtype: type, device: device);
+
+    // The live [count, D] view of a matrix in the catalogue's layout.
+    private Tensor Live(Tensor matrix)
+    {
+        if (rowMajor)
+        {
+            return matrix.narrow(0, 0, ids.Count);
+        }
+
+        using var live = matrix.narrow(1, 0, ids.Count);
+        return live.t();
     }
 }
 
