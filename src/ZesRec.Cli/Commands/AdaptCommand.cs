@@ -39,8 +39,8 @@ public sealed class AdaptCommand : ICommand
           --classes S            consumed: fine-tuning's softmax runs over the items the training slice
                                  consumed, so an item nobody has had yet is not pushed down; all: over the
                                  whole stored catalogue (default consumed)
-          --epochs N             the most fine-tuning passes (default 3)
-          --learning-rate X      Adagrad's learning rate, from a fresh accumulator (default 0.002)
+          --epochs N             the most fine-tuning passes (default 20)
+          --learning-rate X      Adagrad's learning rate, from a fresh accumulator (default 0.0005)
           --tune S               all: the item layer, the dummy start item and the user model learn; user: the
                                  user model only; items: the item layer only (default all)
           --anchor X             an L2 pull toward the serving weights: X/2 times their squared distance is
@@ -49,8 +49,8 @@ public sealed class AdaptCommand : ICommand
                                  candidate on it (NDCG@20) before the first epoch and after each, keep the best
                                  epoch's weights (the serving ones when no epoch beats them) and stop after
                                  --patience epochs without a better score; 0: every epoch on the whole training
-                                 part (default 0: off)
-          --patience N           epochs without a better inner score before fine-tuning stops (default 2)
+                                 part (default 0.1)
+          --patience N           epochs without a better inner score before fine-tuning stops (default 3)
           --train-threads N      torch threads for fine-tuning (default 1: the processor keeps the other cores)
           --metrics-port PORT    export zesrec_adapt_* metrics on http://HOST:PORT/metrics (default: none)
         """;

@@ -33,9 +33,9 @@ public sealed record AdaptationSettings
     public bool ConsumedItemsOnly { get; init; } = true;
 
     /// <summary>Fine-tuning passes over the training part (the most, with <see cref="InnerHeldOutFraction"/>).</summary>
-    public int Epochs { get; init; } = 3;
+    public int Epochs { get; init; } = 20;
 
-    public double LearningRate { get; init; } = 0.002;
+    public double LearningRate { get; init; } = 0.0005;
 
     /// <summary>Which weights fine-tuning moves (<see cref="FineTuneScope"/>).</summary>
     public FineTuneScope Tune { get; init; } = FineTuneScope.All;
@@ -49,10 +49,10 @@ public sealed record AdaptationSettings
     /// keeps its best epoch's weights (the serving weights when no epoch beats them). 0 turns it off: every epoch
     /// runs on the whole training part.
     /// </summary>
-    public double InnerHeldOutFraction { get; init; }
+    public double InnerHeldOutFraction { get; init; } = 0.1;
 
     /// <summary>With early stopping, epochs without a better inner score before fine-tuning stops.</summary>
-    public int Patience { get; init; } = 2;
+    public int Patience { get; init; } = 3;
 
     /// <summary>Items embedded, or users rebuilt, per committed batch of the upgrade a promotion starts.</summary>
     public int UpgradeBatchSize { get; init; } = 256;
