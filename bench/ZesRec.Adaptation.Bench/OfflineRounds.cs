@@ -104,6 +104,7 @@ internal static class OfflineRounds
                 "--anchor" => settings with { Anchor = Number() },
                 "--early-stopping" => settings with { InnerHeldOutFraction = Number() },
                 "--patience" => settings with { Patience = (int)Number() },
+                "--refit" => settings with { Refit = value == "on" },
                 _ => throw new ArgumentException($"--offline does not know the adapt option {options[i]}"),
             };
         }

@@ -109,19 +109,9 @@ public sealed class AdaptationGuardTests
     {
         // Given a round's data: 40 users stepping through 30 items by their text, 10 % held out
         using var scope = NewDisposeScope();
-        manual_seed(5);
-        var texts = randn(30, 8);
-        var random = new Random(4);
-        var users = Enumerable.Range(0, 40).Select(u =>
-        {
-            var first = random.Next(30);
-            var length = random.Next(3, 10);
-            return ($"u{u:D2}", Enumerable.Range(0, length).Select(k => (first + k) % 30).ToArray(), Enumerable.Range(0, length).Select(k => (long)((u * 7) + (k * 50))).ToArray());
-        }).ToList();
-        var ids = Enumerable.Range(0, 30).Select(i => $"i{i:D2}").ToList();
-        var data = AdaptationData.Split(ids, ids, users, 0.1);
+        var (ids, texts, data) = SteppingUsers();
         var settings = new AdaptationSettings { ModelDir = "", ModelsDir = "", Epochs = 6, LearningRate = 0.05, InnerHeldOutFraction = 0.2, Patience = 2 };
-        using var model = new ZesRecModel(new ZesRecConfig { Variant = UserEncoderVariant.Parse("tcn"), Dim = 16, BatchSize = 16, Seed = 2 }, 8, 1);
+        using var model = SmallModel();
         var log = new StringWriter();
 
         // When a round fine-tunes it with early stopping on a fifth of the training part
@@ -135,6 +125,49 @@ public sealed class AdaptationGuardTests
         Assert.Equal(result.Validation.Max(), result.Validation[result.BestEpoch]);
         Assert.Equal(result.Validation[result.BestEpoch], HeldOutScore.Of(model, texts, inner.HeldOut, CPU).Ndcg, 6);
         Assert.Contains($"keeping epoch {result.BestEpoch}", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refit_should_train_the_best_epoch_count_again_from_the_serving_weights_on_the_whole_training_part()
+    {
+        // Given a round's data and two copies of one model
+        using var scope = NewDisposeScope();
+        var (_, texts, data) = SteppingUsers();
+        var settings = new AdaptationSettings { ModelDir = "", ModelsDir = "", Epochs = 6, LearningRate = 0.05, InnerHeldOutFraction = 0.2, Patience = 2, Refit = true };
+        using var refitted = SmallModel();
+        using var expected = SmallModel();
+        var log = new StringWriter();
+
+        // When one fine-tunes with early stopping and --refit
+        var result = AdaptationRound.FineTune(settings, refitted, texts, data, CPU, log);
+
+        // Then it holds what the best epoch count gives when trained from the start on every training interaction
+        Assert.True(result.BestEpoch >= 1, string.Join(" ", result.Validation));
+        AdaptationRound.FineTune(settings with { InnerHeldOutFraction = 0, Epochs = result.BestEpoch }, expected, texts, data, CPU, TextWriter.Null);
+        Assert.Contains($"refitting {result.BestEpoch} epochs on all {data.TrainInteractions:N0} training interactions", log.ToString(), StringComparison.Ordinal);
+        var want = expected.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().data<float>().ToArray());
+        Assert.All(refitted.named_parameters(), p => Assert.Equal(want[p.name], p.parameter.detach().data<float>().ToArray()));
+    }
+
+    private static (List<string> Ids, Tensor Texts, AdaptationData Data) SteppingUsers()
+    {
+        manual_seed(5);
+        var texts = randn(30, 8);
+        var random = new Random(4);
+        var users = Enumerable.Range(0, 40).Select(u =>
+        {
+            var first = random.Next(30);
+            var length = random.Next(3, 10);
+            return ($"u{u:D2}", Enumerable.Range(0, length).Select(k => (first + k) % 30).ToArray(), Enumerable.Range(0, length).Select(k => (long)((u * 7) + (k * 50))).ToArray());
+        }).ToList();
+        var ids = Enumerable.Range(0, 30).Select(i => $"i{i:D2}").ToList();
+        return (ids, texts, AdaptationData.Split(ids, ids, users, 0.1));
+    }
+
+    private static ZesRecModel SmallModel()
+    {
+        manual_seed(9);
+        return new ZesRecModel(new ZesRecConfig { Variant = UserEncoderVariant.Parse("tcn"), Dim = 16, BatchSize = 16, Seed = 2 }, 8, 1);
     }
 
     private static HeldOutScore Score(double[] perTarget) => new(perTarget.Average(), perTarget.Count(x => x > 0) / (double)perTarget.Length, perTarget.Length, perTarget);

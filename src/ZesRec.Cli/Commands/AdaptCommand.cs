@@ -51,6 +51,9 @@ public sealed class AdaptCommand : ICommand
                                  --patience epochs without a better score; 0: every epoch on the whole training
                                  part (default 0.1)
           --patience N           epochs without a better inner score before fine-tuning stops (default 3)
+          --refit on|off         on: once early stopping has found the best epoch count, start again from the
+                                 serving weights and train that many epochs on the whole training part, the
+                                 inner slice included (default off)
           --train-threads N      torch threads for fine-tuning (default 1: the processor keeps the other cores)
           --metrics-port PORT    export zesrec_adapt_* metrics on http://HOST:PORT/metrics (default: none)
         """;
@@ -74,6 +77,7 @@ public sealed class AdaptCommand : ICommand
         var anchor = args.GetDouble("anchor", defaults.Anchor);
         var inner = args.GetDouble("early-stopping", defaults.InnerHeldOutFraction);
         var patience = args.GetInt("patience", defaults.Patience, min: 1);
+        var refit = args.Get("refit") ?? (defaults.Refit ? "on" : "off");
         var threads = args.GetInt("train-threads", 1, min: 1);
         var metricsPort = args.Get("metrics-port") is null ? (int?)null : options.Metrics.Port;
         var modelsDir = args.Get("models");
@@ -92,6 +96,7 @@ public sealed class AdaptCommand : ICommand
         Check(tune is "all" or "user" or "items", $"--tune must be all, user or items, got {tune}");
         Check(double.IsFinite(anchor) && anchor >= 0, $"--anchor must be a finite number of at least 0, got {anchor.ToString(CultureInfo.InvariantCulture)}");
         Check(inner is >= 0 and < 1, $"--early-stopping must be 0 or a fraction below 1, got {inner.ToString(CultureInfo.InvariantCulture)}");
+        Check(refit is "on" or "off", $"--refit must be on or off, got {refit}");
         Check(learningRate > 0, $"--learning-rate must be above 0, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
         CommandChecks.RequireModelFolders([options.ModelDir], "model");
 
@@ -113,6 +118,7 @@ public sealed class AdaptCommand : ICommand
             Anchor = anchor,
             InnerHeldOutFraction = inner,
             Patience = patience,
+            Refit = refit == "on",
         };
         await using var dataSource = StoreDataSource.Create(
             options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public");

@@ -126,27 +126,54 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
             }
         }
 
-        var (classes, sequences) = settings.ConsumedItemsOnly ? ConsumedOnly(text, train) : (text, train);
+        // With --refit, the serving weights are kept to start again from them on the whole training part.
+        var start = settings.Refit && inner is not null ? Snapshot(model) : null;
         try
         {
-            var tuner = new FineTuner(model, classes, device)
-            {
-                Epochs = settings.Epochs,
-                LearningRate = settings.LearningRate,
-                Scope = settings.Tune,
-                Anchor = settings.Anchor,
-                Patience = settings.Patience,
-                Validate = inner is null ? null : () => HeldOutScore.Of(model, text, inner, device).Ndcg,
-                EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{settings.Epochs}: loss {loss:F4}")),
-            };
-            var result = tuner.Tune(sequences);
+            var result = Run(settings, model, text, train, settings.Epochs, inner, device, log);
             if (inner is not null)
             {
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"zesrec adapt: early stopping on the last {inner.Sum(h => h.Sequence.Items.Length - h.From):N0} training interactions: NDCG@20 by epoch {string.Join(" ", result.Validation.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}; keeping epoch {result.BestEpoch}"));
             }
 
+            if (start is not null && result.BestEpoch > 0)
+            {
+                Restore(model, start);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"zesrec adapt: refitting {result.BestEpoch} epochs on all {data.TrainInteractions:N0} training interactions"));
+                var refit = Run(settings, model, text, data.Train, result.BestEpoch, null, device, log);
+                result = result with { Loss = refit.Loss };
+            }
+
             return result;
+        }
+        finally
+        {
+            foreach (var tensor in start?.Values ?? Enumerable.Empty<Tensor>())
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private static FineTuneResult Run(
+        AdaptationSettings settings, ZesRecModel model, Tensor text, IReadOnlyList<TrainingSequence> train, int epochs, IReadOnlyList<HeldOutSequence>? inner, Device device, TextWriter log)
+    {
+        var (classes, sequences) = settings.ConsumedItemsOnly ? ConsumedOnly(text, train) : (text, train);
+        try
+        {
+            var tuner = new FineTuner(model, classes, device)
+            {
+                Epochs = epochs,
+                LearningRate = settings.LearningRate,
+                Scope = settings.Tune,
+                Anchor = settings.Anchor,
+                Patience = settings.Patience,
+                Validate = inner is null ? null : () => HeldOutScore.Of(model, text, inner, device).Ndcg,
+                EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{epochs}: loss {loss:F4}")),
+            };
+            return tuner.Tune(sequences);
         }
         finally
         {
@@ -154,6 +181,21 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
             {
                 classes.Dispose();
             }
+        }
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(ZesRecModel model)
+    {
+        using var noGrad = no_grad();
+        return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+    }
+
+    private static void Restore(ZesRecModel model, Dictionary<string, Tensor> snapshot)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            parameter.copy_(snapshot[name]);
         }
     }
 

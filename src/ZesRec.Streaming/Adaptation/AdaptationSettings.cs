@@ -51,6 +51,12 @@ public sealed record AdaptationSettings
     /// </summary>
     public double InnerHeldOutFraction { get; init; } = 0.1;
 
+    /// <summary>
+    /// With early stopping, start again from the serving weights once the best epoch count is known and train that
+    /// many epochs on the whole training part, the inner slice included (its most recent interactions).
+    /// </summary>
+    public bool Refit { get; init; }
+
     /// <summary>With early stopping, epochs without a better inner score before fine-tuning stops.</summary>
     public int Patience { get; init; } = 3;
 
