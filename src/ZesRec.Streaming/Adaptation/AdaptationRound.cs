@@ -106,7 +106,9 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
     /// The default fine-tuning of a round: <see cref="FineTuner"/> on <paramref name="data"/>'s training part with
     /// <paramref name="settings"/>' epochs, learning rate, scope, anchor and classes; with
     /// <see cref="AdaptationSettings.InnerHeldOutFraction"/>, early stopping on the most recent part of the training
-    /// part, scored as the round scores (NDCG@20 over the whole catalogue, seen items excluded).
+    /// part, scored as the round scores (NDCG@20 over the whole catalogue, seen items excluded), and with
+    /// <see cref="AdaptationSettings.Refit"/> the best epoch count trained again from the starting weights on the
+    /// whole training part.
     /// </summary>
     public static FineTuneResult FineTune(AdaptationSettings settings, ZesRecModel model, Tensor text, AdaptationData data, Device device, TextWriter log)
     {
