@@ -36,6 +36,13 @@ var outDir = Path.GetFullPath(options.Find("out") ?? Path.Combine(".local", "ada
 var plotsDir = options.Find("plots") ?? "docs/figures";
 var stream = new StreamIndex(target);
 log.WriteLine($"{name}: {target.Items.Count:N0} items, {stream.Ordered.Count:N0} interactions, {stream.Users.Count:N0} users; {chunks} chunks, a round after each but the last");
+if (options.Find("offline") == "1")
+{
+    // The rounds alone, as the store would hold the stream at each boundary: no Kafka, no processors, no references.
+    return OfflineRounds.Run(
+        stream, [.. target.Items.Select(i => i.ItemId)], SideBySideReplay.Even(stream.Ordered.Count, chunks), options.Get("model"),
+        Path.GetFullPath(Path.Combine(".local", "cache", "text")), options.Rest, log);
+}
 
 // The adaptive lane serves through a link that each promotion repoints; promoted models land beside it.
 var models = Path.Combine(outDir, "models");

@@ -11,6 +11,11 @@ public sealed class AdaptVerbTests
     [InlineData("--min-gain must be at least 0, got -0.1", "adapt", "--model", "m", "--min-gain", "-0.1")]
     [InlineData("--every must be at least 1, got 0", "adapt", "--model", "m", "--every", "0")]
     [InlineData("--epochs must be at least 1, got 0", "adapt", "--model", "m", "--epochs", "0")]
+    [InlineData("--tune must be all, user or items, got item", "adapt", "--model", "m", "--tune", "item")]
+    [InlineData("--anchor must be a finite number of at least 0, got -1", "adapt", "--model", "m", "--anchor", "-1")]
+    [InlineData("--early-stopping must be 0 or a fraction below 1, got 1", "adapt", "--model", "m", "--early-stopping", "1")]
+    [InlineData("--patience must be at least 1, got 0", "adapt", "--model", "m", "--patience", "0")]
+    [InlineData("--refit must be on or off, got yes", "adapt", "--model", "m", "--refit", "yes")]
     public void Adapt_should_refuse_a_bad_option_with_one_sentence(string sentence, params string[] args)
     {
         var result = Cli.Run(args);

@@ -1,6 +1,7 @@
 using CsCheck;
 using ZesRec.Model.Training;
 using ZesRec.Streaming.Adaptation;
+using ZesRec.Model;
 using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Tests;
@@ -101,6 +102,72 @@ public sealed class AdaptationGuardTests
                 && train.Zip(renumbered).All(p => p.First.Items.Length == p.Second.Items.Length
                     && p.First.Items.Zip(p.Second.Items).All(q => rows.AsSpan(q.Second * 3, 3).SequenceEqual(all.AsSpan(q.First * 3, 3))));
         });
+    }
+
+    [Fact]
+    public void Early_stopping_should_score_on_the_most_recent_training_interactions_and_keep_the_best_epoch()
+    {
+        // Given a round's data: 40 users stepping through 30 items by their text, 10 % held out
+        using var scope = NewDisposeScope();
+        var (ids, texts, data) = SteppingUsers();
+        var settings = new AdaptationSettings { ModelDir = "", ModelsDir = "", Epochs = 6, LearningRate = 0.05, InnerHeldOutFraction = 0.2, Patience = 2 };
+        using var model = SmallModel();
+        var log = new StringWriter();
+
+        // When a round fine-tunes it with early stopping on a fifth of the training part
+        var result = AdaptationRound.FineTune(settings, model, texts, data, CPU, log);
+
+        // Then the inner slice is the most recent fifth of the training part, scored before the first epoch and after
+        // each, and the candidate holds the best-scoring epoch's weights
+        var inner = AdaptationData.Split(ids, ids, [.. data.Train.Select((s, u) => ($"{u:D9}", s.Items, s.Times))], 0.2);
+        Assert.Equal((long)Math.Ceiling(data.TrainInteractions * 0.2), inner.HeldOutInteractions);
+        Assert.Equal(result.EpochsRun + 1, result.Validation.Count);
+        Assert.Equal(result.Validation.Max(), result.Validation[result.BestEpoch]);
+        Assert.Equal(result.Validation[result.BestEpoch], HeldOutScore.Of(model, texts, inner.HeldOut, CPU).Ndcg, 6);
+        Assert.Contains($"keeping epoch {result.BestEpoch}", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refit_should_train_the_best_epoch_count_again_from_the_serving_weights_on_the_whole_training_part()
+    {
+        // Given a round's data and two copies of one model
+        using var scope = NewDisposeScope();
+        var (_, texts, data) = SteppingUsers();
+        var settings = new AdaptationSettings { ModelDir = "", ModelsDir = "", Epochs = 6, LearningRate = 0.05, InnerHeldOutFraction = 0.2, Patience = 2, Refit = true };
+        using var refitted = SmallModel();
+        using var expected = SmallModel();
+        var log = new StringWriter();
+
+        // When one fine-tunes with early stopping and --refit
+        var result = AdaptationRound.FineTune(settings, refitted, texts, data, CPU, log);
+
+        // Then it holds what the best epoch count gives when trained from the start on every training interaction
+        Assert.True(result.BestEpoch >= 1, string.Join(" ", result.Validation));
+        AdaptationRound.FineTune(settings with { InnerHeldOutFraction = 0, Epochs = result.BestEpoch }, expected, texts, data, CPU, TextWriter.Null);
+        Assert.Contains($"refitting {result.BestEpoch} epochs on all {data.TrainInteractions:N0} training interactions", log.ToString(), StringComparison.Ordinal);
+        var want = expected.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().data<float>().ToArray());
+        Assert.All(refitted.named_parameters(), p => Assert.Equal(want[p.name], p.parameter.detach().data<float>().ToArray()));
+    }
+
+    private static (List<string> Ids, Tensor Texts, AdaptationData Data) SteppingUsers()
+    {
+        manual_seed(5);
+        var texts = randn(30, 8);
+        var random = new Random(4);
+        var users = Enumerable.Range(0, 40).Select(u =>
+        {
+            var first = random.Next(30);
+            var length = random.Next(3, 10);
+            return ($"u{u:D2}", Enumerable.Range(0, length).Select(k => (first + k) % 30).ToArray(), Enumerable.Range(0, length).Select(k => (long)((u * 7) + (k * 50))).ToArray());
+        }).ToList();
+        var ids = Enumerable.Range(0, 30).Select(i => $"i{i:D2}").ToList();
+        return (ids, texts, AdaptationData.Split(ids, ids, users, 0.1));
+    }
+
+    private static ZesRecModel SmallModel()
+    {
+        manual_seed(9);
+        return new ZesRecModel(new ZesRecConfig { Variant = UserEncoderVariant.Parse("tcn"), Dim = 16, BatchSize = 16, Seed = 2 }, 8, 1);
     }
 
     private static HeldOutScore Score(double[] perTarget) => new(perTarget.Average(), perTarget.Count(x => x > 0) / (double)perTarget.Length, perTarget.Length, perTarget);

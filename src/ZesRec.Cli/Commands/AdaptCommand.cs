@@ -1,5 +1,6 @@
 using System.Globalization;
 using ZesRec.Model;
+using ZesRec.Model.Training;
 using ZesRec.Streaming.Adaptation;
 using ZesRec.Streaming.Hosting;
 using ZesRec.Streaming.Storage;
@@ -21,7 +22,8 @@ public sealed class AdaptCommand : ICommand
         (each user's stored history), holding out the most recent ones; scores the candidate and the serving model
         on them (NDCG@20, seen items excluded) and promotes the candidate only when it is better: it is written to
         --models DIR/<version> and the store is moved to it as 'zesrec upgrade' does. Items stay text-based: only
-        the item layer and the user model are fine-tuned. Runs at low CPU priority with one torch thread.
+        the item layer, the dummy start item and the user model are fine-tuned (--tune). Runs at low CPU priority
+        with one torch thread.
           --model DIR            the model the store was first served with (a symbolic link such as models/current
                                  is repointed to each promoted model, for 'zesrec serve --model models/current')
           --models DIR           where promoted models are written (default: the folder that holds --model)
@@ -37,8 +39,21 @@ public sealed class AdaptCommand : ICommand
           --classes S            consumed: fine-tuning's softmax runs over the items the training slice
                                  consumed, so an item nobody has had yet is not pushed down; all: over the
                                  whole stored catalogue (default consumed)
-          --epochs N             fine-tuning passes (default 3)
-          --learning-rate X      Adagrad's learning rate, from a fresh accumulator (default 0.002)
+          --epochs N             the most fine-tuning passes (default 20)
+          --learning-rate X      Adagrad's learning rate, from a fresh accumulator (default 0.0005)
+          --tune S               all: the item layer, the dummy start item and the user model learn; user: the
+                                 user model only; items: the item layer only (default all)
+          --anchor X             an L2 pull toward the serving weights: X/2 times their squared distance is
+                                 added to the loss (default 0: none)
+          --early-stopping F     hold out the most recent fraction F of the training part again, score the
+                                 candidate on it (NDCG@20) before the first epoch and after each, keep the best
+                                 epoch's weights (the serving ones when no epoch beats them) and stop after
+                                 --patience epochs without a better score; 0: every epoch on the whole training
+                                 part (default 0.1)
+          --patience N           epochs without a better inner score before fine-tuning stops (default 3)
+          --refit on|off         on: once early stopping has found the best epoch count, start again from the
+                                 serving weights and train that many epochs on the whole training part, the
+                                 inner slice included (default off)
           --train-threads N      torch threads for fine-tuning (default 1: the processor keeps the other cores)
           --metrics-port PORT    export zesrec_adapt_* metrics on http://HOST:PORT/metrics (default: none)
         """;
@@ -58,6 +73,11 @@ public sealed class AdaptCommand : ICommand
         var classes = args.Get("classes") ?? (defaults.ConsumedItemsOnly ? "consumed" : "all");
         var epochs = args.GetInt("epochs", defaults.Epochs, min: 1);
         var learningRate = args.GetDouble("learning-rate", defaults.LearningRate);
+        var tune = args.Get("tune") ?? defaults.Tune.ToString().ToLowerInvariant();
+        var anchor = args.GetDouble("anchor", defaults.Anchor);
+        var inner = args.GetDouble("early-stopping", defaults.InnerHeldOutFraction);
+        var patience = args.GetInt("patience", defaults.Patience, min: 1);
+        var refit = args.Get("refit") ?? (defaults.Refit ? "on" : "off");
         var threads = args.GetInt("train-threads", 1, min: 1);
         var metricsPort = args.Get("metrics-port") is null ? (int?)null : options.Metrics.Port;
         var modelsDir = args.Get("models");
@@ -73,6 +93,10 @@ public sealed class AdaptCommand : ICommand
         Check(minGain >= 0, $"--min-gain must be at least 0, got {minGain.ToString(CultureInfo.InvariantCulture)}");
         Check(double.IsFinite(minZ) && minZ >= 0, $"--min-z must be a finite number of at least 0, got {minZ.ToString(CultureInfo.InvariantCulture)}");
         Check(classes is "consumed" or "all", $"--classes must be consumed or all, got {classes}");
+        Check(tune is "all" or "user" or "items", $"--tune must be all, user or items, got {tune}");
+        Check(double.IsFinite(anchor) && anchor >= 0, $"--anchor must be a finite number of at least 0, got {anchor.ToString(CultureInfo.InvariantCulture)}");
+        Check(inner is >= 0 and < 1, $"--early-stopping must be 0 or a fraction below 1, got {inner.ToString(CultureInfo.InvariantCulture)}");
+        Check(refit is "on" or "off", $"--refit must be on or off, got {refit}");
         Check(learningRate > 0, $"--learning-rate must be above 0, got {learningRate.ToString(CultureInfo.InvariantCulture)}");
         CommandChecks.RequireModelFolders([options.ModelDir], "model");
 
@@ -90,6 +114,11 @@ public sealed class AdaptCommand : ICommand
             ConsumedItemsOnly = classes == "consumed",
             Epochs = epochs,
             LearningRate = learningRate,
+            Tune = Enum.Parse<FineTuneScope>(tune, ignoreCase: true),
+            Anchor = anchor,
+            InnerHeldOutFraction = inner,
+            Patience = patience,
+            Refit = refit == "on",
         };
         await using var dataSource = StoreDataSource.Create(
             options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public");

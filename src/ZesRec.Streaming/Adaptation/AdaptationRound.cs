@@ -100,18 +100,82 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
             $"the store is served by model {version}, which is neither --model {settings.ModelDir} nor a folder in --models {settings.ModelsDir}: point --model at the serving model's folder");
     }
 
-    private void FineTune(ZesRecModel model, Tensor text, AdaptationData data)
+    private void FineTune(ZesRecModel model, Tensor text, AdaptationData data) => FineTune(settings, model, text, data, device, log);
+
+    /// <summary>
+    /// The default fine-tuning of a round: <see cref="FineTuner"/> on <paramref name="data"/>'s training part with
+    /// <paramref name="settings"/>' epochs, learning rate, scope, anchor and classes; with
+    /// <see cref="AdaptationSettings.InnerHeldOutFraction"/>, early stopping on the most recent part of the training
+    /// part, scored as the round scores (NDCG@20 over the whole catalogue, seen items excluded), and with
+    /// <see cref="AdaptationSettings.Refit"/> the best epoch count trained again from the starting weights on the
+    /// whole training part.
+    /// </summary>
+    public static FineTuneResult FineTune(AdaptationSettings settings, ZesRecModel model, Tensor text, AdaptationData data, Device device, TextWriter log)
     {
-        var (classes, sequences) = settings.ConsumedItemsOnly ? ConsumedOnly(text, data.Train) : (text, data.Train);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(log);
+        var train = data.Train;
+        IReadOnlyList<HeldOutSequence>? inner = null;
+        if (settings.InnerHeldOutFraction > 0)
+        {
+            var split = AdaptationData.Split(
+                data.ItemIds, data.Texts, [.. train.Select((s, u) => (u.ToString("D9", CultureInfo.InvariantCulture), s.Items, s.Times))], settings.InnerHeldOutFraction);
+            if (split.Train.Count > 0 && split.HeldOutInteractions > 0)
+            {
+                train = split.Train;
+                inner = split.HeldOut;
+            }
+        }
+
+        // With --refit, the serving weights are kept to start again from them on the whole training part.
+        var start = settings.Refit && inner is not null ? Snapshot(model) : null;
+        try
+        {
+            var result = Run(settings, model, text, train, settings.Epochs, inner, device, log);
+            if (inner is not null)
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"zesrec adapt: early stopping on the last {inner.Sum(h => h.Sequence.Items.Length - h.From):N0} training interactions: NDCG@20 by epoch {string.Join(" ", result.Validation.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}; keeping epoch {result.BestEpoch}"));
+            }
+
+            if (start is not null && result.BestEpoch > 0)
+            {
+                Restore(model, start);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"zesrec adapt: refitting {result.BestEpoch} epochs on all {data.TrainInteractions:N0} training interactions"));
+                var refit = Run(settings, model, text, data.Train, result.BestEpoch, null, device, log);
+                result = result with { Loss = refit.Loss };
+            }
+
+            return result;
+        }
+        finally
+        {
+            foreach (var tensor in start?.Values ?? Enumerable.Empty<Tensor>())
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private static FineTuneResult Run(
+        AdaptationSettings settings, ZesRecModel model, Tensor text, IReadOnlyList<TrainingSequence> train, int epochs, IReadOnlyList<HeldOutSequence>? inner, Device device, TextWriter log)
+    {
+        var (classes, sequences) = settings.ConsumedItemsOnly ? ConsumedOnly(text, train) : (text, train);
         try
         {
             var tuner = new FineTuner(model, classes, device)
             {
-                Epochs = settings.Epochs,
+                Epochs = epochs,
                 LearningRate = settings.LearningRate,
-                EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{settings.Epochs}: loss {loss:F4}")),
+                Scope = settings.Tune,
+                Anchor = settings.Anchor,
+                Patience = settings.Patience,
+                Validate = inner is null ? null : () => HeldOutScore.Of(model, text, inner, device).Ndcg,
+                EpochDone = (epoch, loss) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zesrec adapt: epoch {epoch}/{epochs}: loss {loss:F4}")),
             };
-            tuner.Tune(sequences);
+            return tuner.Tune(sequences);
         }
         finally
         {
@@ -119,6 +183,21 @@ public sealed class AdaptationRound(NpgsqlDataSource dataSource, AdaptationSetti
             {
                 classes.Dispose();
             }
+        }
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(ZesRecModel model)
+    {
+        using var noGrad = no_grad();
+        return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+    }
+
+    private static void Restore(ZesRecModel model, Dictionary<string, Tensor> snapshot)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            parameter.copy_(snapshot[name]);
         }
     }
 

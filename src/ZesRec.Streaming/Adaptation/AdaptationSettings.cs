@@ -1,3 +1,5 @@
+using ZesRec.Model.Training;
+
 namespace ZesRec.Streaming.Adaptation;
 
 /// <summary>How <c>zesrec adapt</c> fine-tunes, validates and promotes (docs/streaming.md, "Online adaptation").</summary>
@@ -30,9 +32,33 @@ public sealed record AdaptationSettings
     /// </summary>
     public bool ConsumedItemsOnly { get; init; } = true;
 
-    public int Epochs { get; init; } = 3;
+    /// <summary>Fine-tuning passes over the training part (the most, with <see cref="InnerHeldOutFraction"/>).</summary>
+    public int Epochs { get; init; } = 20;
 
-    public double LearningRate { get; init; } = 0.002;
+    public double LearningRate { get; init; } = 0.0005;
+
+    /// <summary>Which weights fine-tuning moves (<see cref="FineTuneScope"/>).</summary>
+    public FineTuneScope Tune { get; init; } = FineTuneScope.All;
+
+    /// <summary>The strength of fine-tuning's L2 pull toward the serving weights (<see cref="FineTuner.Anchor"/>); 0 turns it off.</summary>
+    public double Anchor { get; init; }
+
+    /// <summary>
+    /// Early stopping: the most recent fraction of the training part held out again (split by time as the round's
+    /// own held-out slice) to score the candidate, by NDCG@20, before the first epoch and after each; the candidate
+    /// keeps its best epoch's weights (the serving weights when no epoch beats them). 0 turns it off: every epoch
+    /// runs on the whole training part.
+    /// </summary>
+    public double InnerHeldOutFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// With early stopping, start again from the serving weights once the best epoch count is known and train that
+    /// many epochs on the whole training part, the inner slice included (its most recent interactions).
+    /// </summary>
+    public bool Refit { get; init; }
+
+    /// <summary>With early stopping, epochs without a better inner score before fine-tuning stops.</summary>
+    public int Patience { get; init; } = 3;
 
     /// <summary>Items embedded, or users rebuilt, per committed batch of the upgrade a promotion starts.</summary>
     public int UpgradeBatchSize { get; init; } = 256;
