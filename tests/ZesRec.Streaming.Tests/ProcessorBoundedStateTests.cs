@@ -5,7 +5,9 @@ using ZesRec.Streaming.Tests.Fixtures;
 
 namespace ZesRec.Streaming.Tests;
 
-[Collection(ProcessorCollection.Name)]
+// In the collection of ProcessorTcnReadBackTests, the other test that evicts users: the eviction counter is
+// process-wide, and this test counts its own evictions on it.
+[Collection(ModelChangeCollection.Name)]
 [Trait("Tier", "Integration")]
 public sealed class ProcessorBoundedStateTests(KafkaService kafka, PostgresService postgres, ProcessorHarness harness)
 {
