@@ -2,11 +2,13 @@ using CsCheck;
 using ZesRec.Model.Training;
 using ZesRec.Streaming.Adaptation;
 using ZesRec.Model;
+using ZesRec.Streaming.Tests.Fixtures;
 using static TorchSharp.torch;
 
 namespace ZesRec.Streaming.Tests;
 
 /// <summary>The promotion guard and the held-out split of <c>zesrec adapt</c>, without services.</summary>
+[Collection(TorchRandomCollection.Name)]
 public sealed class AdaptationGuardTests
 {
     [Theory]
