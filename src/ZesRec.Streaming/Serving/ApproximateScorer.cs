@@ -26,16 +26,26 @@ public sealed class ApproximateScorer(Recommender recommender, ItemCatalog catal
         {
             // Each user's search is broad enough to keep k after its seen items are dropped.
             var found = index.Search(users, [.. exclude.Select(e => Math.Max(candidates, k + e.Count))]);
-            var scores = ExactScores(users, found, matrix);
-            var result = new (string, float)[states.Count][];
-            for (var b = 0; b < states.Count; b++)
-            {
-                var seen = exclude[b];
-                result[b] = [.. Rerank(found[b], scores[b], row => seen.Contains(ids[row]), k).Select(r => (ids[r.Row], r.Score))];
-            }
-
-            return (IReadOnlyList<(string, float)[]>)result;
+            return RankExactly(users, found, matrix, ids, (b, row) => exclude[b].Contains(ids[row]), k);
         });
+    }
+
+    /// <summary>
+    /// Each user's best <paramref name="k"/> of its candidate rows by their exact inner products with the
+    /// catalogue's <paramref name="matrix"/>, best first; <paramref name="excluded"/> (user, row) rows are dropped.
+    /// </summary>
+    internal static IReadOnlyList<(string ItemId, float Score)[]> RankExactly(
+        float[][] users, int[][] found, Tensor matrix, IReadOnlyList<string> ids, Func<int, int, bool> excluded, int k)
+    {
+        var scores = ExactScores(users, found, matrix);
+        var result = new (string, float)[users.Length][];
+        for (var b = 0; b < users.Length; b++)
+        {
+            var user = b;
+            result[b] = [.. Rerank(found[b], scores[b], row => excluded(user, row), k).Select(r => (ids[r.Row], r.Score))];
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -62,7 +72,7 @@ public sealed class ApproximateScorer(Recommender recommender, ItemCatalog catal
     // Inner products of each user with its candidates' rows of the catalogue. A contiguous [N, D] matrix in CPU
     // memory (the catalogue's row layout) is read in place, one dot product per candidate; any other is gathered
     // into one batched product (a gather from the column layout reads every candidate's floats D apart).
-    internal static float[][] ExactScores(float[][] users, int[][] found, Tensor matrix)
+    private static float[][] ExactScores(float[][] users, int[][] found, Tensor matrix)
     {
         var width = found.Max(f => f.Length);
         var scores = new float[users.Length][];

@@ -29,23 +29,23 @@ public sealed class ItemCatalog : IDisposable
     private readonly Device device;
     // [D, capacity] (columns) or [capacity, D] (rows, rowMajor); the bfloat16 copy has the same layout.
     private readonly bool rowMajor;
-    private Tensor columns;
-    private Tensor? shortColumns;
+    private Tensor stored;
+    private Tensor? storedShort;
     private long version;
 
     /// <param name="dim">The item vectors' dimension.</param>
     /// <param name="device">Where the matrix lives.</param>
     /// <param name="initialCapacity">Rows held before the first growth.</param>
     /// <param name="index">The approximate index to keep in step, when scoring uses one.</param>
-    /// <param name="shortlistCopy">Also keep a bfloat16 copy of the columns (half the matrix's memory again).</param>
+    /// <param name="shortlistCopy">Also keep a bfloat16 copy of the vectors (half the matrix's memory again).</param>
     public ItemCatalog(int dim, Device device, int initialCapacity = 1024, CandidateIndex? index = null, bool shortlistCopy = false)
     {
         this.dim = dim;
         this.device = device;
         Index = index;
         rowMajor = index is not null || shortlistCopy;
-        columns = Allocate(Math.Max(initialCapacity, 1), ScalarType.Float32);
-        shortColumns = shortlistCopy ? Allocate(Math.Max(initialCapacity, 1), ScalarType.BFloat16) : null;
+        stored = Allocate(Math.Max(initialCapacity, 1), ScalarType.Float32);
+        storedShort = shortlistCopy ? Allocate(Math.Max(initialCapacity, 1), ScalarType.BFloat16) : null;
     }
 
     /// <summary>The approximate index of the visible items, when scoring uses one; read it inside <see cref="Read{T}"/> or a <see cref="Pin"/>.</summary>
@@ -124,11 +124,11 @@ public sealed class ItemCatalog : IDisposable
             using var noGrad = no_grad();
             using var index = tensor(target, device: device);
             using var moved = rowMajor ? vectors.to(device) : vectors.to(device).t();
-            columns.index_copy_(rowMajor ? 0 : 1, index, moved);
-            if (shortColumns is not null)
+            stored.index_copy_(ItemAxis, index, moved);
+            if (storedShort is not null)
             {
                 using var narrow = moved.to(ScalarType.BFloat16);
-                shortColumns.index_copy_(rowMajor ? 0 : 1, index, narrow);
+                storedShort.index_copy_(ItemAxis, index, narrow);
             }
 
             SyncIndex(target.Select(r => (int)r).Distinct());
@@ -252,7 +252,7 @@ public sealed class ItemCatalog : IDisposable
     {
         lock (sync)
         {
-            using var view = Live(columns);
+            using var view = Live(stored);
             return read(view, ids);
         }
     }
@@ -264,21 +264,16 @@ public sealed class ItemCatalog : IDisposable
     {
         lock (sync)
         {
-            using var view = Live(columns);
-            if (shortColumns is null)
-            {
-                return read(view, null, ids);
-            }
-
-            using var shortView = Live(shortColumns);
+            using var view = Live(stored);
+            using var shortView = storedShort is null ? null : Live(storedShort);
             return read(view, shortView, ids);
         }
     }
 
     public void Dispose()
     {
-        columns.Dispose();
-        shortColumns?.Dispose();
+        stored.Dispose();
+        storedShort?.Dispose();
         Index?.Dispose();
     }
 
@@ -310,7 +305,7 @@ public sealed class ItemCatalog : IDisposable
 
         using var noGrad = no_grad();
         using var at = tensor(show.Select(r => (long)r).ToArray(), device: device);
-        using var picked = columns.index_select(rowMajor ? 0 : 1, at);
+        using var picked = stored.index_select(ItemAxis, at);
         using var rowsFirst = (rowMajor ? picked : picked.t()).contiguous().cpu();
         Index.Set(show, rowsFirst.data<float>().ToArray());
     }
@@ -331,7 +326,7 @@ public sealed class ItemCatalog : IDisposable
 
     private void Grow(int needed)
     {
-        var held = columns.shape[rowMajor ? 0 : 1];
+        var held = stored.shape[ItemAxis];
         if (needed <= held)
         {
             return;
@@ -343,10 +338,10 @@ public sealed class ItemCatalog : IDisposable
             capacity *= 2;
         }
 
-        columns = Grown(columns, capacity);
-        if (shortColumns is not null)
+        stored = Grown(stored, capacity);
+        if (storedShort is not null)
         {
-            shortColumns = Grown(shortColumns, capacity);
+            storedShort = Grown(storedShort, capacity);
         }
     }
 
@@ -355,13 +350,16 @@ public sealed class ItemCatalog : IDisposable
         var grown = Allocate(capacity, matrix.dtype);
         using (no_grad())
         {
-            using var old = grown.narrow(rowMajor ? 0 : 1, 0, matrix.shape[rowMajor ? 0 : 1]);
+            using var old = grown.narrow(ItemAxis, 0, matrix.shape[ItemAxis]);
             old.copy_(matrix);
         }
 
         matrix.Dispose();
         return grown;
     }
+
+    // The dimension of the stored matrices that runs over items.
+    private int ItemAxis => rowMajor ? 0 : 1;
 
     private Tensor Allocate(long capacity, ScalarType type) =>
         zeros(rowMajor ? [capacity, dim] : [dim, capacity], dtype: type, device: device);

@@ -173,23 +173,14 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
 
             var take = Math.Min(shortMatrix is null ? k : k + ShortlistMargin, ids.Count);
             var (v, ix, counts) = SelectTop(scores, states.Count, ids.Count, take);
-            var result = new (string, float)[states.Count][];
             if (shortMatrix is not null)
             {
-                var shortlists = new int[states.Count][];
-                for (var b = 0; b < states.Count; b++)
-                {
-                    shortlists[b] = ix.AsSpan(b * take, counts[b]).ToArray();
-                }
-
-                var exact = ApproximateScorer.ExactScores(Rows(users), shortlists, matrix);
-                for (var b = 0; b < states.Count; b++)
-                {
-                    result[b] = [.. ApproximateScorer.Rerank(shortlists[b], exact[b], _ => false, k).Select(r => (ids[r.Row], r.Score))];
-                }
-
-                return (IReadOnlyList<(string, float)[]>)result;
+                // Seen and hidden items never made the shortlist.
+                var shortlists = Enumerable.Range(0, states.Count).Select(b => ix.AsSpan(b * take, counts[b]).ToArray()).ToArray();
+                return ApproximateScorer.RankExactly(Rows(users), shortlists, matrix, ids, (_, _) => false, k);
             }
+
+            var result = new (string, float)[states.Count][];
 
             for (var b = 0; b < states.Count; b++)
             {
