@@ -15,11 +15,13 @@ namespace ZesRec.Streaming.Bench;
 /// <summary>
 /// A large catalogue: <c>items</c> item vectors derived from the real item texts of the datasets under
 /// <c>datasets</c> (office, scientific, gift-cards, magazines): the first M are the texts' own vectors (through the
-/// model's text encoder and item layer); item i ≥ M is, in the <c>copies</c> catalogue, text i mod M's vector plus
-/// Gaussian noise (standard deviation a tenth of the vectors' RMS, seeded by i), so the catalogue is clusters of about
-/// items / M near-duplicates; in the <c>mixtures</c> catalogue, w · (text i mod M) + (1 − w) · (another text), the other
-/// text and w ∈ [0, 1) drawn with seed i, so every item is a distinct point between two real ones. Either way every
-/// vector is distinct and "top 20" is unambiguous. Users: Office histories stepped through the model. Measures, per
+/// model's text encoder and item layer). Item i ≥ M is made in text-feature space and then passed through the model's
+/// item layer, as serving embeds a text, so every vector is one the model can serve (unit length for a cosine model):
+/// in the <c>copies</c> catalogue, text i mod M's features plus Gaussian noise (standard deviation a tenth of the
+/// features' RMS, seeded by i), so the catalogue is clusters of about items / M near-duplicates; in the
+/// <c>mixtures</c> catalogue, w · (text i mod M) + (1 − w) · (another text), the other text and w ∈ [0, 1) drawn with
+/// seed i, so every item is a distinct point between two real ones. Either way every vector is distinct and "top 20"
+/// is unambiguous. Users: Office histories stepped through the model. Measures, per
 /// candidate count and search breadth: build time, memory, scorer throughput and recall@20 against exact scoring (a
 /// hit is an item of the exact top 20); then, with <c>--e2e</c>, interactions/s through a real processor serving the
 /// same catalogue from PostgreSQL with <c>Processing:Scoring = usearch</c> and the first candidate count and breadth.
@@ -29,7 +31,7 @@ public static class AnnRun
     private const int K = 20;
     private const int Batch = 512;
 
-    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, string textCache, int threads, string command)
+    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, int connectivity, string textCache, int threads, string command)
     {
         var startLoad = File.ReadAllText("/proc/loadavg");
         set_num_threads(threads);
@@ -50,7 +52,7 @@ public static class AnnRun
 
         var rssBefore = Rss();
         var buildClock = Stopwatch.StartNew();
-        using var catalog = new ItemCatalog(dim, CPU, itemCount, breadths.Length == 0 ? null : new CandidateIndex(dim, threads, breadths[0]), shortlistCopy: true);
+        using var catalog = new ItemCatalog(dim, CPU, itemCount, breadths.Length == 0 ? null : new CandidateIndex(dim, threads, breadths[0], connectivity), shortlistCopy: true);
         for (var from = 0; from < itemCount; from += 10_000)
         {
             var n = Math.Min(10_000, itemCount - from);
@@ -137,11 +139,11 @@ public static class AnnRun
             catalog.Dispose();
             vectors = [];
             GC.Collect();
-            var endToEnd = e2eInteractions > 0 && breadths.Length > 0 ? await EndToEndAsync(modelDir, services, schema, data, histories, e2eInteractions, threads, candidateCounts[0], breadths[0]) : "";
+            var endToEnd = e2eInteractions > 0 && breadths.Length > 0 ? await EndToEndAsync(modelDir, services, schema, data, histories, e2eInteractions, threads, candidateCounts[0], breadths[0], connectivity) : "";
 
             Console.WriteLine();
             Console.WriteLine($"Command: `{command}`  ");
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}, at the end {Load()}; model {Path.GetFileName(modelDir)} (D = {dim}); {itemCount:N0} items ({catalogueKind}); {states.Count:N0} users scored in batches of {Batch}");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}, at the end {Load()}; model {Path.GetFileName(modelDir)} (D = {dim}); {itemCount:N0} items ({catalogueKind}); usearch connectivity {connectivity}; {states.Count:N0} users scored in batches of {Batch}");
             Console.WriteLine();
             Console.WriteLine("| scorer | index build | memory | user top-20s/s (scorer alone) | recall@20 |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -182,36 +184,46 @@ public static class AnnRun
         texts = [.. texts.DistinctBy(t => t.Text, StringComparer.Ordinal)];
         using var encoder = TextEncoders.Create(card.TextEncoderSpec, textCache.Length == 0 ? null : textCache);
         var encoded = encoder.Encode([.. texts.Select(t => t.Text)]);
-        var dim = card.Config.Dim;
-        float[] baseVectors;
-        using (no_grad())
-        {
-            using var features = tensor(encoded.SelectMany(e => e).ToArray(), [encoded.Length, encoder.Dimension]);
-            using var items = model.ItemVectors(features).cpu();
-            baseVectors = items.data<float>().ToArray();
-        }
-
+        var width = encoder.Dimension;
         var m = Math.Min(texts.Count, itemCount);
-        var rms = Math.Sqrt(baseVectors.Take(m * dim).Average(x => (double)x * x));
+        var baseFeatures = encoded.Take(m).SelectMany(e => e).ToArray();
+        var rms = Math.Sqrt(baseFeatures.Average(x => (double)x * x));
         var sigma = 0.1 * rms;
+        var dim = card.Config.Dim;
         var ids = new string[itemCount];
         var vectors = new float[(long)itemCount * dim];
-        Parallel.For(0, itemCount, i =>
+        const int Chunk = 50_000;
+        for (var from = 0; from < itemCount; from += Chunk)
         {
-            var source = i % m;
-            ids[i] = i < m ? texts[i].Id : string.Create(CultureInfo.InvariantCulture, $"{texts[source].Id}#{i / m}");
-            var random = new Random(i);
-            var mix = kind == "mixtures" && i >= m;
-            var other = mix ? (source + 1 + random.Next(m - 1)) % m : source;
-            var w = mix ? random.NextDouble() : 1;
-            for (var d = 0; d < dim; d++)
+            // Text features of the chunk's items: a real text's own, or a noisy copy or a mixture of real ones.
+            var n = Math.Min(Chunk, itemCount - from);
+            var features = new float[n * width];
+            Parallel.For(from, from + n, i =>
             {
-                var own = baseVectors[(source * dim) + d];
-                vectors[((long)i * dim) + d] = i < m ? own : mix
-                    ? (float)((w * own) + ((1 - w) * baseVectors[(other * dim) + d]))
-                    : own + (float)(sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+                var source = i % m;
+                ids[i] = i < m ? texts[i].Id : string.Create(CultureInfo.InvariantCulture, $"{texts[source].Id}#{i / m}");
+                var random = new Random(i);
+                var mix = kind == "mixtures" && i >= m;
+                var other = mix ? (source + 1 + random.Next(m - 1)) % m : source;
+                var w = mix ? random.NextDouble() : 1;
+                for (var d = 0; d < width; d++)
+                {
+                    var own = baseFeatures[(source * width) + d];
+                    features[((i - from) * width) + d] = i < m ? own : mix
+                        ? (float)((w * own) + ((1 - w) * baseFeatures[(other * width) + d]))
+                        : own + (float)(sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+                }
+            });
+
+            // Through the model's item layer, as serving embeds a text, so each vector is one the model can serve.
+            using (no_grad())
+            {
+                using var input = tensor(features, [n, width]);
+                using var items = model.ItemVectors(input).cpu();
+                items.data<float>().CopyTo(vectors.AsSpan((int)((long)from * dim), n * dim));
             }
-        });
+        }
+
         return (ids, vectors, m);
     }
 
@@ -250,10 +262,10 @@ public static class AnnRun
         exact.Zip(found).Average(p => p.First.Length == 0 ? 1.0 : p.Second.Count(f => p.First.Any(e => e.ItemId == f.ItemId)) / (double)p.First.Length);
 
     /// <summary>A real processor serving the stored catalogue with usearch scoring: catalogue load (index build) time, interactions/s, memory.</summary>
-    private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates, int breadth)
+    private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates, int breadth, int connectivity)
     {
         var bootstrap = services.Kafka.BootstrapServers;
-        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates, SearchBreadth = breadth });
+        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates, SearchBreadth = breadth, IndexConnectivity = connectivity });
 
         // Office histories round by round, each user under several ids until there are enough interactions.
         var events = new List<InteractionOccurred>(count);
@@ -321,7 +333,7 @@ public static class AnnRun
 
             var rate = events.Count / clock.Elapsed.TotalSeconds;
             return string.Create(CultureInfo.InvariantCulture,
-                $"End to end (zesrec serve's processor, Scoring usearch, {candidates} candidates, SearchBreadth {breadth}): catalogue loaded from PostgreSQL and indexed in {loaded:N0} s; {events.Count:N0} interactions in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0}/s; resident memory {rssBefore / 1e6:N0} MB before the processor, {rssLoaded / 1e6:N0} MB loaded, {peakRss / 1e6:N0} MB at most; load at the end {Load()}");
+                $"End to end (zesrec serve's processor, Scoring usearch, {candidates} candidates, SearchBreadth {breadth}, IndexConnectivity {connectivity}): catalogue loaded from PostgreSQL and indexed in {loaded:N0} s; {events.Count:N0} interactions in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0}/s; resident memory {rssBefore / 1e6:N0} MB before the processor, {rssLoaded / 1e6:N0} MB loaded, {peakRss / 1e6:N0} MB at most; load at the end {Load()}");
         }
         finally
         {

@@ -5,7 +5,9 @@ namespace ZesRec.Streaming.Bench;
 /// <summary>
 /// CPU seconds used so far, split by who used them: this process by thread name (libtorch's OpenMP workers, .NET
 /// pool threads, librdkafka's threads, ...), the development broker and PostgreSQL. Two snapshots around a phase
-/// show where its CPU went, which is what bounds throughput on a 2-core machine.
+/// show where its CPU went, which is what bounds throughput on a 2-core machine. Threads and processes that end
+/// between two snapshots keep their share: this process's threads that exited are counted from the process's own
+/// total, and PostgreSQL's exited backends and workers from the postmaster's reaped-children time.
 /// </summary>
 public static class CpuAccounting
 {
@@ -16,12 +18,19 @@ public static class CpuAccounting
         var used = new Dictionary<string, double>(StringComparer.Ordinal);
         void Add(string who, double seconds) => used[who] = used.GetValueOrDefault(who) + seconds;
 
+        var live = 0.0;
         foreach (var task in SafeDirectories($"/proc/{Environment.ProcessId}/task"))
         {
             if (Read(Path.Combine(task, "stat")) is { } stat)
             {
                 Add("bench: " + Group(stat.Name), stat.Seconds);
+                live += stat.Seconds;
             }
+        }
+
+        if (Read($"/proc/{Environment.ProcessId}/stat") is { } own)
+        {
+            Add("bench: exited threads", Math.Max(0, own.Seconds - live));
         }
 
         foreach (var process in SafeDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
@@ -33,7 +42,7 @@ public static class CpuAccounting
 
             if (stat.Name == "postgres")
             {
-                Add("postgres", stat.Seconds);
+                Add("postgres", stat.Seconds + stat.Children);
             }
             else if (CommandLine(process).Contains("zesrec-devbroker", StringComparison.Ordinal))
             {
@@ -65,7 +74,8 @@ public static class CpuAccounting
         var stem => stem,
     };
 
-    private static (string Name, double Seconds)? Read(string statFile)
+    // Seconds: the task's own user + system time; Children: that of its reaped children (a process's stat only).
+    private static (string Name, double Seconds, double Children)? Read(string statFile)
     {
         try
         {
@@ -73,9 +83,9 @@ public static class CpuAccounting
             var open = text.IndexOf('(', StringComparison.Ordinal);
             var close = text.LastIndexOf(')');
             var fields = text[(close + 2)..].Split(' ');
-            // After the name: state is field 3, utime field 14 and stime field 15 (1-based over the whole line).
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return (text[(open + 1)..close], ticks / TicksPerSecond);
+            // After the name: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based over the whole line).
+            long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+            return (text[(open + 1)..close], (Field(14) + Field(15)) / TicksPerSecond, (Field(16) + Field(17)) / TicksPerSecond);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {

@@ -102,6 +102,37 @@ public sealed class ApproximateScorerTests
         AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
     }
 
+    [Fact]
+    public void A_denser_graph_should_find_more_of_the_exact_top_k_at_the_same_search_breadth()
+    {
+        // Given the same 5,000 random items in a sparse graph (4 links per item) and a dense one (64)
+        manual_seed(13);
+        using var model = new ZesRecModel(new ZesRecConfig { Dim = Dim }, textDim: 8, sourceItems: 1);
+        model.eval();
+        var ids = Enumerable.Range(0, 5000).Select(i => $"item{i}").ToArray();
+        using var items = randn(5000, Dim);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CandidateIndex(Dim, threads: 1, connectivity: 1));
+        using var sparse = new ItemCatalog(Dim, CPU, index: new CandidateIndex(Dim, threads: 2, searchBreadth: 20, connectivity: 4));
+        using var dense = new ItemCatalog(Dim, CPU, index: new CandidateIndex(Dim, threads: 2, searchBreadth: 20, connectivity: 64));
+        sparse.Upsert(ids, items);
+        dense.Upsert(ids, items);
+        using var recommender = new Recommender(model, dense, CPU);
+        var states = recommender.StartStates([.. Enumerable.Range(0, 200).Select(i => (long)i)]);
+        var random = new Random(6);
+        states = recommender.Step(states, [.. Enumerable.Range(0, 200).Select(_ => random.Next(5000))], [.. Enumerable.Range(0, 200).Select(i => (long)i + 1)]);
+        var seen = Enumerable.Range(0, 200).Select(_ => (IReadOnlySet<string>)new HashSet<string>()).ToArray();
+        var exact = recommender.TopK(states, seen, 20);
+
+        // When each is asked for 20 candidates with a search breadth of 20
+        double Recall(ItemCatalog catalog) => new ApproximateScorer(recommender, catalog, candidates: 20).TopK(states, seen, 20)
+            .Zip(exact).Average(p => p.First.Count(f => p.Second.Any(e => e.ItemId == f.ItemId)) / 20.0);
+        var sparseRecall = Recall(sparse);
+        var denseRecall = Recall(dense);
+
+        // Then the dense graph finds clearly more of the exact top 20
+        Assert.True(denseRecall > sparseRecall + 0.2, $"recall@20: dense {denseRecall:F3}, sparse {sparseRecall:F3}");
+    }
+
     private static void AssertSame(IReadOnlyList<(string ItemId, float Score)[]> exact, IReadOnlyList<(string ItemId, float Score)[]> approximate)
     {
         Assert.Equal(exact.Count, approximate.Count);

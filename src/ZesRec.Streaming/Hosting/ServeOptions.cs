@@ -165,6 +165,13 @@ public sealed class ProcessingOptions
     public int SearchBreadth { get; set; } = Serving.CandidateIndex.DefaultSearchBreadth;
 
     /// <summary>
+    /// usearch scoring: links each item keeps in the graph (HNSW's M). Denser graphs raise recall at a given search
+    /// breadth and cost memory and build time in proportion.
+    /// </summary>
+    [Range(4, 128)]
+    public int IndexConnectivity { get; set; } = Serving.CandidateIndex.DefaultConnectivity;
+
+    /// <summary>
     /// matrix scoring: fp32 multiplies every user by every item in 32-bit floats; bf16 does that product in bfloat16
     /// (a copy of the catalogue, half its memory again), shortlists each user's k + 44 best and ranks them by their
     /// exact 32-bit scores.

@@ -11,12 +11,11 @@ namespace ZesRec.Streaming.Serving;
 /// </summary>
 public sealed class CandidateIndex : IDisposable
 {
-    // USearch's defaults for connectivity (16) and construction breadth (128).
-    private const ulong Connectivity = 16;
-    private const ulong ExpansionAdd = 128;
-
     /// <summary>USearch's default search breadth.</summary>
     public const int DefaultSearchBreadth = 64;
+
+    /// <summary>USearch's default connectivity (HNSW's M).</summary>
+    public const int DefaultConnectivity = 16;
 
     private readonly int dim;
     private readonly HashSet<int> present = [];
@@ -28,9 +27,15 @@ public sealed class CandidateIndex : IDisposable
     /// <param name="dim">The vectors' dimension.</param>
     /// <param name="threads">Threads a batch of searches runs on.</param>
     /// <param name="searchBreadth">See <see cref="SearchBreadth"/>.</param>
-    public CandidateIndex(int dim, int threads, int searchBreadth = DefaultSearchBreadth)
+    /// <param name="connectivity">
+    /// Links each node keeps to its neighbours (HNSW's M; the bottom layer keeps twice as many). A denser graph
+    /// finds more of the exact best items at the same search breadth and costs memory and build time in proportion;
+    /// the construction breadth is 8 × M (USearch's 128 at its default M of 16).
+    /// </param>
+    public CandidateIndex(int dim, int threads, int searchBreadth = DefaultSearchBreadth, int connectivity = DefaultConnectivity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(searchBreadth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(connectivity, 2);
         this.dim = dim;
         this.threads = Math.Max(1, threads);
         this.searchBreadth = searchBreadth;
@@ -39,8 +44,8 @@ public sealed class CandidateIndex : IDisposable
             metric_kind = MetricKind.Ip,
             quantization = ScalarKind.Float32,
             dimensions = (ulong)dim,
-            connectivity = Connectivity,
-            expansion_add = ExpansionAdd,
+            connectivity = (ulong)connectivity,
+            expansion_add = 8 * (ulong)connectivity,
             expansion_search = (ulong)searchBreadth,
             multi = false,
         };
