@@ -31,7 +31,7 @@ public static class AnnRun
     private const int K = 20;
     private const int Batch = 512;
 
-    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, int connectivity, string textCache, int threads, string command)
+    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, bool e2eOnly, int connectivity, string textCache, int threads, string command)
     {
         var startLoad = File.ReadAllText("/proc/loadavg");
         set_num_threads(threads);
@@ -50,48 +50,55 @@ public static class AnnRun
             .Where(h => h.All(rows.ContainsKey))
             .Take(userCount).ToList();
 
-        var rssBefore = Rss();
-        var buildClock = Stopwatch.StartNew();
-        using var catalog = new ItemCatalog(dim, CPU, itemCount, breadths.Length == 0 ? null : new CandidateIndex(dim, threads, breadths[0], connectivity), shortlistCopy: true);
-        for (var from = 0; from < itemCount; from += 10_000)
-        {
-            var n = Math.Min(10_000, itemCount - from);
-            using var chunk = tensor(vectors.AsSpan(from * dim, n * dim).ToArray(), [n, dim]);
-            catalog.Upsert(ids[from..(from + n)], chunk);
-            if ((from / 10_000) % 10 == 9)
-            {
-                Console.WriteLine($"  usearch: {from + n:N0} of {itemCount:N0} indexed in {buildClock.Elapsed.TotalSeconds:F0} s; load {Load()}");
-            }
-        }
-
-        var build = buildClock.Elapsed.TotalSeconds;
-        var indexBytes = catalog.Index?.MemoryBytes ?? 0;
-        Console.WriteLine($"  catalogue built in {build:F1} s; index {indexBytes / 1e6:N0} MB; RSS {rssBefore / 1e6:N0} -> {Rss() / 1e6:N0} MB");
-
+        // --e2e-only: the catalogue goes straight to PostgreSQL and the processor; the scorers are not measured here.
+        using var catalog = new ItemCatalog(dim, CPU, itemCount, e2eOnly || breadths.Length == 0 ? null : new CandidateIndex(dim, threads, breadths[0], connectivity), shortlistCopy: !e2eOnly);
         using var recommender = new Recommender(model, catalog, CPU);
-        var (states, seen) = Users(recommender, histories, rows);
-        Console.WriteLine($"users: {states.Count:N0} Office users, {histories.Sum(h => h.Count):N0} interactions stepped");
-        var (exact, exactRate) = Score(recommender, states, seen);
-        Console.WriteLine($"  exact: {exactRate:F0} users/s (top-{K} over {itemCount:N0} items); load {Load()}");
-        lines.Add($"| exact (matrix) | | {itemCount * (long)dim * 4 / 1e6:N0} MB (the matrix) | {exactRate:N0} | 1.000 |");
-        using (var shortlisted = new Recommender(model, catalog, CPU) { Shortlist = true })
+        List<float[]> states = [];
+        List<IReadOnlySet<string>> seen = [];
+        List<(string ItemId, float Score)[]> exact = [];
+        if (!e2eOnly)
         {
-            var (found, rate) = Score(shortlisted, states, seen);
-            var recall = Recall(exact, found);
-            Console.WriteLine($"  bf16 shortlist: {rate:F0} users/s, recall@{K} {recall:F4}; load {Load()}");
-            lines.Add($"| matrix in bfloat16, {K + Recommender.ShortlistMargin} shortlisted per user and re-scored exactly | | {itemCount * (long)dim * 2 / 1e6:N0} MB (+ the matrix) | {rate:N0} | {recall:F3} |");
-        }
-
-
-        foreach (var breadth in breadths)
-        {
-            catalog.Index!.SearchBreadth = breadth;
-            foreach (var c in candidateCounts)
+            var rssBefore = Rss();
+            var buildClock = Stopwatch.StartNew();
+            for (var from = 0; from < itemCount; from += 10_000)
             {
-                var (found, rate) = Score(new ApproximateScorer(recommender, catalog, c), states, seen);
+                var n = Math.Min(10_000, itemCount - from);
+                using var chunk = tensor(vectors.AsSpan(from * dim, n * dim).ToArray(), [n, dim]);
+                catalog.Upsert(ids[from..(from + n)], chunk);
+                if ((from / 10_000) % 10 == 9)
+                {
+                    Console.WriteLine($"  usearch: {from + n:N0} of {itemCount:N0} indexed in {buildClock.Elapsed.TotalSeconds:F0} s; load {Load()}");
+                }
+            }
+
+            var build = buildClock.Elapsed.TotalSeconds;
+            var indexBytes = catalog.Index?.MemoryBytes ?? 0;
+            Console.WriteLine($"  catalogue built in {build:F1} s; index {indexBytes / 1e6:N0} MB; RSS {rssBefore / 1e6:N0} -> {Rss() / 1e6:N0} MB");
+
+            (states, seen) = Users(recommender, histories, rows);
+            Console.WriteLine($"users: {states.Count:N0} Office users, {histories.Sum(h => h.Count):N0} interactions stepped");
+            (exact, var exactRate) = Score(recommender, states, seen);
+            Console.WriteLine($"  exact: {exactRate:F0} users/s (top-{K} over {itemCount:N0} items); load {Load()}");
+            lines.Add($"| exact (matrix) | | {itemCount * (long)dim * 4 / 1e6:N0} MB (the matrix) | {exactRate:N0} | 1.000 |");
+            using (var shortlisted = new Recommender(model, catalog, CPU) { Shortlist = true })
+            {
+                var (found, rate) = Score(shortlisted, states, seen);
                 var recall = Recall(exact, found);
-                Console.WriteLine($"  usearch, {c} candidates, breadth {breadth}: {rate:F0} users/s, recall@{K} {recall:F4}; load {Load()}");
-                lines.Add($"| usearch HNSW, {c} candidates re-ranked, search breadth {Math.Max(breadth, c)} | {build:N1} s | {indexBytes / 1e6:N0} MB (+ the matrix) | {rate:N0} | {recall:F3} |");
+                Console.WriteLine($"  bf16 shortlist: {rate:F0} users/s, recall@{K} {recall:F4}; load {Load()}");
+                lines.Add($"| matrix in bfloat16, {K + Recommender.ShortlistMargin} shortlisted per user and re-scored exactly | | {itemCount * (long)dim * 2 / 1e6:N0} MB (+ the matrix) | {rate:N0} | {recall:F3} |");
+            }
+
+
+            foreach (var breadth in breadths)
+            {
+                catalog.Index!.SearchBreadth = breadth;
+                foreach (var c in candidateCounts)
+                {
+                    var (found, rate) = Score(new ApproximateScorer(recommender, catalog, c), states, seen);
+                    var recall = Recall(exact, found);
+                    Console.WriteLine($"  usearch, {c} candidates, breadth {breadth}: {rate:F0} users/s, recall@{K} {recall:F4}; load {Load()}");
+                    lines.Add($"| usearch HNSW, {c} candidates re-ranked, search breadth {Math.Max(breadth, c)} | {build:N1} s | {indexBytes / 1e6:N0} MB (+ the matrix) | {rate:N0} | {recall:F3} |");
+                }
             }
         }
 
@@ -117,7 +124,7 @@ public static class AnnRun
                 }
 
                 Console.WriteLine($"  PostgreSQL: {itemCount:N0} items stored in {copyClock.Elapsed.TotalSeconds:F0} s");
-                if (pgvector)
+                if (pgvector && !e2eOnly)
                 {
                     var indexClock = Stopwatch.StartNew();
                     await StoreSchema.CreateVectorIndexAsync(data, VectorIndexKind.InnerProduct);
