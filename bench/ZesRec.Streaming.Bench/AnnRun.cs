@@ -31,7 +31,7 @@ public static class AnnRun
     private const int K = 20;
     private const int Batch = 512;
 
-    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, bool e2eOnly, int connectivity, string textCache, int threads, string command)
+    public static async Task<int> RunAsync(string modelDir, string datasets, ServeOptions services, int itemCount, int userCount, int[] candidateCounts, int[] breadths, string catalogueKind, bool pgvector, int e2eInteractions, bool e2eOnly, int connectivity, string indexPrecision, string textCache, int threads, string command)
     {
         var startLoad = File.ReadAllText("/proc/loadavg");
         set_num_threads(threads);
@@ -51,7 +51,7 @@ public static class AnnRun
             .Take(userCount).ToList();
 
         // --e2e-only: the catalogue goes straight to PostgreSQL and the processor; the scorers are not measured here.
-        using var catalog = new ItemCatalog(dim, CPU, itemCount, e2eOnly || breadths.Length == 0 ? null : new CandidateIndex(dim, threads, breadths[0], connectivity), shortlistCopy: !e2eOnly);
+        using var catalog = new ItemCatalog(dim, CPU, itemCount, e2eOnly || breadths.Length == 0 ? null : new CandidateIndex(dim, threads, breadths[0], connectivity, indexPrecision == "bf16"), shortlistCopy: !e2eOnly);
         using var recommender = new Recommender(model, catalog, CPU);
         List<float[]> states = [];
         List<IReadOnlySet<string>> seen = [];
@@ -146,11 +146,11 @@ public static class AnnRun
             catalog.Dispose();
             vectors = [];
             GC.Collect();
-            var endToEnd = e2eInteractions > 0 && breadths.Length > 0 ? await EndToEndAsync(modelDir, services, schema, data, histories, e2eInteractions, threads, candidateCounts[0], breadths[0], connectivity) : "";
+            var endToEnd = e2eInteractions > 0 && breadths.Length > 0 ? await EndToEndAsync(modelDir, services, schema, data, histories, e2eInteractions, threads, candidateCounts[0], breadths[0], connectivity, indexPrecision) : "";
 
             Console.WriteLine();
             Console.WriteLine($"Command: `{command}`  ");
-            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}, at the end {Load()}; model {Path.GetFileName(modelDir)} (D = {dim}); {itemCount:N0} items ({catalogueKind}); usearch connectivity {connectivity}; {states.Count:N0} users scored in batches of {Batch}");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {string.Join(' ', startLoad.Split(' ').Take(3))}, at the end {Load()}; model {Path.GetFileName(modelDir)} (D = {dim}); {itemCount:N0} items ({catalogueKind}); usearch connectivity {connectivity}, {indexPrecision} vectors; {states.Count:N0} users scored in batches of {Batch}");
             Console.WriteLine();
             Console.WriteLine("| scorer | index build | memory | user top-20s/s (scorer alone) | recall@20 |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -269,10 +269,10 @@ public static class AnnRun
         exact.Zip(found).Average(p => p.First.Length == 0 ? 1.0 : p.Second.Count(f => p.First.Any(e => e.ItemId == f.ItemId)) / (double)p.First.Length);
 
     /// <summary>A real processor serving the stored catalogue with usearch scoring: catalogue load (index build) time, interactions/s, memory.</summary>
-    private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates, int breadth, int connectivity)
+    private static async Task<string> EndToEndAsync(string modelDir, ServeOptions services, string schema, Npgsql.NpgsqlDataSource data, List<List<string>> histories, int count, int threads, int candidates, int breadth, int connectivity, string indexPrecision)
     {
         var bootstrap = services.Kafka.BootstrapServers;
-        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates, SearchBreadth = breadth, IndexConnectivity = connectivity });
+        var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates, SearchBreadth = breadth, IndexConnectivity = connectivity, IndexPrecision = indexPrecision });
 
         // Office histories round by round, each user under several ids until there are enough interactions.
         var events = new List<InteractionOccurred>(count);
@@ -340,7 +340,7 @@ public static class AnnRun
 
             var rate = events.Count / clock.Elapsed.TotalSeconds;
             return string.Create(CultureInfo.InvariantCulture,
-                $"End to end (zesrec serve's processor, Scoring usearch, {candidates} candidates, SearchBreadth {breadth}, IndexConnectivity {connectivity}): catalogue loaded from PostgreSQL and indexed in {loaded:N0} s; {events.Count:N0} interactions in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0}/s; resident memory {rssBefore / 1e6:N0} MB before the processor, {rssLoaded / 1e6:N0} MB loaded, {peakRss / 1e6:N0} MB at most; load at the end {Load()}");
+                $"End to end (zesrec serve's processor, Scoring usearch, {candidates} candidates, SearchBreadth {breadth}, IndexConnectivity {connectivity}, IndexPrecision {indexPrecision}): catalogue loaded from PostgreSQL and indexed in {loaded:N0} s; {events.Count:N0} interactions in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0}/s; resident memory {rssBefore / 1e6:N0} MB before the processor, {rssLoaded / 1e6:N0} MB loaded, {peakRss / 1e6:N0} MB at most; load at the end {Load()}");
         }
         finally
         {

@@ -20,7 +20,7 @@ using ZesRec.Text;
 // --score-precision fp32|bf16: Processing:ScorePrecision for the processor and the scorer-alone phase.
 // --trace-csv FILE writes every paced interaction's time at each stage (LatencyTrace.cs); the breakdown is printed always.
 // --ann-items N [--ann-users U] [--candidates C,C] [--breadths B,B] [--connectivity M] [--ann-catalogue copies|mixtures]
-// [--pgvector] [--e2e N [--e2e-only]] runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first
+// [--index-precision fp32|bf16] [--pgvector] [--e2e N [--e2e-only]] runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first
 // candidate count and breadth; --e2e-only skips the scorer-alone measurements and goes straight to the processor;
 // --breadths none builds no usearch index (exact and bfloat16-shortlist rows only).
 // Reads the services' addresses as every verb does (eval "$(bash infra/dev/stack.sh env)" exports them; docs/configuration.md).
@@ -67,7 +67,7 @@ if (args.Contains("--ann-items"))
         modelDir, datasets, services, int.Parse(Arg("--ann-items", "1000000"), CultureInfo.InvariantCulture), int.Parse(Arg("--ann-users", "2048"), CultureInfo.InvariantCulture),
         [.. Arg("--candidates", "100").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
         [.. Arg("--breadths", "64").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(b => b != "none").Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Arg("--ann-catalogue", "copies"), args.Contains("--pgvector"),
-        int.Parse(Arg("--e2e", "0"), CultureInfo.InvariantCulture), args.Contains("--e2e-only"), int.Parse(Arg("--connectivity", "16"), CultureInfo.InvariantCulture), textCache, threads, command);
+        int.Parse(Arg("--e2e", "0"), CultureInfo.InvariantCulture), args.Contains("--e2e-only"), int.Parse(Arg("--connectivity", "16"), CultureInfo.InvariantCulture), Arg("--index-precision", "bf16"), textCache, threads, command);
 }
 
 if (args.Contains("--users"))

@@ -77,16 +77,19 @@ public sealed class ApproximateScorerTests
         AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
     }
 
-    [Fact]
-    public void A_search_breadth_as_large_as_the_catalogue_should_return_the_exact_top_k_from_few_candidates()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_search_breadth_as_large_as_the_catalogue_should_return_the_exact_top_k_from_few_candidates(bool bfloat16)
     {
-        // Given 3,000 random items and a scorer that asks the index for only 20 candidates
+        // Given 3,000 random items, a graph of 32-bit or bfloat16 vectors, and a scorer that asks it for only 20
+        // candidates (40 from the bfloat16 graph, whose rounded distances may swap the items around the 20th)
         manual_seed(12);
         using var model = new ZesRecModel(new ZesRecConfig { Dim = Dim }, textDim: 8, sourceItems: 1);
         model.eval();
-        using var catalog = new ItemCatalog(Dim, CPU, index: new CandidateIndex(Dim, threads: 2, searchBreadth: 8));
+        using var catalog = new ItemCatalog(Dim, CPU, index: new CandidateIndex(Dim, threads: 2, searchBreadth: 8, bfloat16: bfloat16));
         using var recommender = new Recommender(model, catalog, CPU);
-        var approximate = new ApproximateScorer(recommender, catalog, candidates: 20);
+        var approximate = new ApproximateScorer(recommender, catalog, candidates: bfloat16 ? 40 : 20);
         catalog.Upsert([.. Enumerable.Range(0, 3000).Select(i => $"item{i}")], randn(3000, Dim));
         var random = new Random(5);
         var states = recommender.StartStates([.. Enumerable.Range(0, 64).Select(i => (long)i)]);
@@ -97,7 +100,7 @@ public sealed class ApproximateScorerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => catalog.Index!.SearchBreadth = 0);
         catalog.Index!.SearchBreadth = 3000;
 
-        // Then the 20 candidates are the exact top 20 of every user
+        // Then the candidates hold the exact top 20 of every user, ranked by their exact 32-bit scores
         Assert.Equal(3000, catalog.Index.SearchBreadth);
         AssertSame(recommender.TopK(states, seen, 20), approximate.TopK(states, seen, 20));
     }

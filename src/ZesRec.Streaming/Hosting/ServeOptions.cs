@@ -172,6 +172,13 @@ public sealed class ProcessingOptions
     public int IndexConnectivity { get; set; } = Serving.CandidateIndex.DefaultConnectivity;
 
     /// <summary>
+    /// usearch scoring: the graph's copy of the vectors in fp32 or bf16 (half the memory, faster distances where the
+    /// CPU has bfloat16 instructions). Candidates are re-ranked by exact 32-bit scores either way.
+    /// </summary>
+    [RegularExpression("^(fp32|bf16)$")]
+    public string IndexPrecision { get; set; } = "bf16";
+
+    /// <summary>
     /// matrix scoring: fp32 multiplies every user by every item in 32-bit floats; bf16 does that product in bfloat16
     /// (a copy of the catalogue, half its memory again), shortlists each user's k + 44 best and ranks them by their
     /// exact 32-bit scores.

@@ -49,7 +49,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
             Catalog = owned.Add(new ItemCatalog(
                 card.Config.Dim,
                 device,
-                index: options.Processing.Scoring == "usearch" ? new CandidateIndex(card.Config.Dim, options.Processing.Threads, options.Processing.SearchBreadth, options.Processing.IndexConnectivity) : null,
+                index: options.Processing.Scoring == "usearch" ? new CandidateIndex(card.Config.Dim, options.Processing.Threads, options.Processing.SearchBreadth, options.Processing.IndexConnectivity, options.Processing.IndexPrecision == "bf16") : null,
                 shortlistCopy: options.Processing.ShortlistScoring));
             dataSource = owned.Add(StoreDataSource.Create(options.Postgres.ConnectionString, string.IsNullOrEmpty(options.Postgres.Schema) ? null : $"\"{options.Postgres.Schema}\",public"));
             postgres = new PostgresProbe(dataSource, log, clock);

@@ -3,7 +3,7 @@ using Cloud.Unum.USearch;
 namespace ZesRec.Streaming.Serving;
 
 /// <summary>
-/// An in-process HNSW graph (USearch, inner-product metric, 32-bit floats) over the catalogue's visible items, keyed
+/// An in-process HNSW graph (USearch, inner-product metric, 32-bit or bfloat16 vectors) over the catalogue's visible items, keyed
 /// by catalogue row. The catalogue keeps it in step: an added or updated item is (re)inserted, a removed or expired
 /// one taken out, one that comes back inserted again. Its answers are candidates, not rankings: scoring re-ranks them
 /// exactly (<see cref="ApproximateScorer"/>). Changes and searches both run under the catalogue's lock, so they never
@@ -11,8 +11,11 @@ namespace ZesRec.Streaming.Serving;
 /// </summary>
 public sealed class CandidateIndex : IDisposable
 {
-    /// <summary>USearch's default search breadth.</summary>
-    public const int DefaultSearchBreadth = 64;
+    /// <summary>
+    /// The default search breadth: at 1,000,000 items it keeps recall@20 above 0.95 with a bfloat16 graph
+    /// (docs/benchmarks.md, Large catalogues); USearch's own default is 64.
+    /// </summary>
+    public const int DefaultSearchBreadth = 128;
 
     /// <summary>USearch's default connectivity (HNSW's M).</summary>
     public const int DefaultConnectivity = 16;
@@ -32,7 +35,11 @@ public sealed class CandidateIndex : IDisposable
     /// finds more of the exact best items at the same search breadth and costs memory and build time in proportion;
     /// the construction breadth is 8 × M (USearch's 128 at its default M of 16).
     /// </param>
-    public CandidateIndex(int dim, int threads, int searchBreadth = DefaultSearchBreadth, int connectivity = DefaultConnectivity)
+    /// <param name="bfloat16">
+    /// Whether the graph keeps its vectors in bfloat16 (half the memory; distances computed in bfloat16) instead of
+    /// 32-bit floats. Only the candidates come from these distances: they are re-ranked by exact 32-bit scores.
+    /// </param>
+    public CandidateIndex(int dim, int threads, int searchBreadth = DefaultSearchBreadth, int connectivity = DefaultConnectivity, bool bfloat16 = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(searchBreadth, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(connectivity, 2);
@@ -42,7 +49,7 @@ public sealed class CandidateIndex : IDisposable
         var options = new IndexOptions
         {
             metric_kind = MetricKind.Ip,
-            quantization = ScalarKind.Float32,
+            quantization = bfloat16 ? ScalarKind.BFloat16 : ScalarKind.Float32,
             dimensions = (ulong)dim,
             connectivity = (ulong)connectivity,
             expansion_add = 8 * (ulong)connectivity,
