@@ -14,6 +14,13 @@ using static TorchSharp.torch;
 
 var options = Args.Parse(args);
 var log = Console.Out;
+if (options.Find("compare") is { } eventsCsv)
+{
+    // Adaptive against frozen from an earlier replay's events.csv.
+    log.Write(LaneComparison.FromEvents(eventsCsv, int.Parse(options.Find("window") ?? "2000", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 var target = EventLogDataset.Load(options.Get("target"));
 if (options.Find("source") is { } sourceDir)
 {

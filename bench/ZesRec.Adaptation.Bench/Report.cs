@@ -45,6 +45,9 @@ internal static class Report
             md.AppendLine(inv, $"| {c.From:N0}-{c.To:N0} | {c.PerSecond:N0} | {(c.P99Seconds is { } p ? double.IsPositiveInfinity(p) ? "> 16.384 s (the histogram's largest bucket)" : $"≤ {p:F3} s" : "")} | {(c.Training ? "yes" : "no")} |");
         }
 
+        md.AppendLine();
+        var pairs = result.Both(0, n).Select(i => (i, result.Frozen[i]!.Value.Ndcg, result.Adaptive[i]!.Value.Ndcg)).ToList();
+        md.Append(LaneComparison.Describe(pairs, n, window));
         File.WriteAllText(Path.Combine(outDir, "summary.md"), md.ToString());
         WriteCsv(Path.Combine(outDir, "events.csv"), result, embKnn, oracle);
         return md.ToString();
