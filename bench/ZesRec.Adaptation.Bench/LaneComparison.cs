@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ZesRec.Streaming.Adaptation;
 
 namespace ZesRec.Adaptation.Bench;
 
@@ -22,13 +23,12 @@ internal static class LaneComparison
         for (var q = 0; q < 4; q++)
         {
             var (from, to) = ((int)((long)streamLength * q / 4), (int)((long)streamLength * (q + 1) / 4));
-            var d = pairs.Where(p => p.Position >= from && p.Position < to).Select(p => p.Adaptive - p.Frozen).ToList();
-            var mean = d.Count == 0 ? double.NaN : d.Average();
-            var sd = d.Count < 2 ? double.NaN : Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Count - 1));
-            cells.Add(d.Count == 0 ? "-" : sd > 0 ? string.Create(inv, $"{mean:+0.0000;-0.0000;0.0000} (z {mean / (sd / Math.Sqrt(d.Count)):F2})") : string.Create(inv, $"{mean:+0.0000;-0.0000;0.0000}"));
+            var inQuarter = pairs.Where(p => p.Position >= from && p.Position < to).ToList();
+            var mean = inQuarter.Count == 0 ? double.NaN : inQuarter.Average(p => p.Adaptive - p.Frozen);
+            var z = PromotionGuard.PairedZ([.. inQuarter.Select(p => p.Frozen)], [.. inQuarter.Select(p => p.Adaptive)]);
+            cells.Add(inQuarter.Count == 0 ? "-" : string.Create(inv, $"{mean:+0.0000;-0.0000;0.0000}{(z is { } v ? $" (z {v:F2})" : "")}"));
 
             // Rolling windows that lie within this quarter, over the interactions both lanes scored.
-            var inQuarter = pairs.Where(p => p.Position >= from && p.Position < to).ToList();
             int below = 0, total = 0;
             double frozen = 0, adaptive = 0, worst = 0;
             for (var i = 0; i < inQuarter.Count; i++)
