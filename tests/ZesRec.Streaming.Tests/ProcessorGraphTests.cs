@@ -3,6 +3,7 @@ using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using Confluent.Kafka;
 using ZesRec.Streaming.Pipeline;
+using ZesRec.Streaming.Storage;
 
 namespace ZesRec.Streaming.Tests;
 
@@ -145,6 +146,94 @@ public sealed class ProcessorGraphTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("broken", down.ExpectError().GetBaseException().Message);
     }
 
+    [Fact]
+    public void Coalesce_should_hand_the_flush_every_outcome_published_while_it_was_busy_as_one()
+    {
+        // Given the coalescing stage with a flush below that asks for nothing yet
+        var (up, down) = Run(ProcessorGraph.Coalesce(maxBatches: 8));
+
+        // When three batches are published, each with a state and an offset, and then the flush asks for one
+        for (var i = 0; i < 3; i++)
+        {
+            up.SendNext(Outcome(i, user: i == 1 ? "a" : "b"));
+        }
+
+        down.Request(1);
+        var merged = down.ExpectNext();
+
+        // Then it gets one outcome with all three batches' inputs, states and offsets in order, the newest batch number,
+        // and no messages (they are already published)
+        Assert.Equal(new long[] { 0, 1, 2 }, Offsets(merged.Inputs));
+        Assert.Equal(["b", "a", "b"], merged.States.Select(s => s.UserId));
+        Assert.Equal(new long[] { 1, 2, 3 }, merged.Offsets.Select(o => o.NextOffset));
+        Assert.Equal(2, merged.Batch);
+        Assert.Equal(3, merged.Coalesced);
+        Assert.Empty(merged.Messages);
+
+        // And a batch published while the flush waits for nothing passes alone
+        down.Request(1);
+        up.SendNext(Outcome(3));
+        var alone = down.ExpectNext();
+        Assert.Equal(new long[] { 3 }, Offsets(alone.Inputs));
+        Assert.Equal(1, alone.Coalesced);
+    }
+
+    [Fact]
+    public void Coalesce_should_hold_no_more_batches_in_one_flush_than_its_bound()
+    {
+        // Given the coalescing stage bounded at 3 batches and a flush that asks for nothing yet
+        var (up, down) = Run(ProcessorGraph.Coalesce(maxBatches: 3));
+
+        // When seven batches are published and the flush then takes one outcome at a time
+        for (var i = 0; i < 7; i++)
+        {
+            up.SendNext(Outcome(i));
+        }
+
+        // Then three flushes come: 3 batches, 3 batches, the last one
+        foreach (var expected in new long[][] { [0, 1, 2], [3, 4, 5], [6] })
+        {
+            down.Request(1);
+            Assert.Equal(expected, Offsets(down.ExpectNext().Inputs));
+        }
+    }
+
+    [Fact]
+    public void Coalesce_should_keep_every_batch_once_and_in_order_whatever_the_flush_pace()
+    {
+        // Given generated runs: a bound, and rounds of a random number of published batches each followed by flushes
+        for (var seed = 0; seed < 25; seed++)
+        {
+            var random = new Random(seed);
+            var max = random.Next(1, 6);
+            var (up, down) = Run(ProcessorGraph.Coalesce(max));
+            var flushed = new List<BatchOutcome>();
+            var sent = 0;
+            for (var round = random.Next(1, 8); round > 0; round--)
+            {
+                // When some batches are published while the flush is busy, and it then catches up
+                for (var k = random.Next(1, 11); k > 0; k--)
+                {
+                    up.SendNext(Outcome(sent++, user: $"u{random.Next(4)}"));
+                }
+
+                while (flushed.Sum(o => o.Coalesced) < sent)
+                {
+                    down.Request(1);
+                    flushed.Add(down.ExpectNext());
+                }
+            }
+
+            // Then each flush holds between 1 and the bound of batches, together each batch once and in order, and
+            // each flush's batch number is its newest batch's
+            Assert.All(flushed, o => Assert.InRange(o.Coalesced, 1, max));
+            Assert.Equal(Enumerable.Range(0, sent).Select(i => (long)i), flushed.SelectMany(o => Offsets(o.Inputs)));
+            Assert.Equal(Enumerable.Range(1, sent).Select(i => (long)i), flushed.SelectMany(o => o.Offsets.Select(x => x.NextOffset)));
+            Assert.Equal(flushed.Select(o => Offsets(o.Inputs)[^1]), flushed.Select(o => o.Batch));
+            Assert.Equal(flushed.Select(o => o.Inputs.Count), flushed.Select(o => o.States.Count));
+        }
+    }
+
     private (TestPublisher.Probe<TIn> Up, TestSubscriber.Probe<TOut> Down) Run<TIn, TOut, TMat>(Flow<TIn, TOut, TMat> flow) =>
         this.SourceProbe<TIn>().Via(flow).ToMaterialized(this.SinkProbe<TOut>(), Keep.Both).Run(_materializer);
 
@@ -158,10 +247,13 @@ public sealed class ProcessorGraphTests : Akka.TestKit.Xunit2.TestKit
 
     private static long[] Offsets(IReadOnlyList<ConsumeResult<string?, byte[]>> batch) => [.. batch.Select(r => r.Offset.Value)];
 
-    private static BatchOutcome Outcome(long offset)
+    private static BatchOutcome Outcome(long offset, string user = "u")
     {
-        var outcome = new BatchOutcome();
+        var outcome = new BatchOutcome { Batch = offset };
         outcome.Inputs.Add(Record(offset));
+        outcome.States.Add(new UserStateRow(user, 0, [offset], [], offset, offset + 1));
+        outcome.Offsets.Add(("zesrec.interactions", 0, offset + 1));
+        outcome.Messages.Add(new Outgoing("zesrec.recommendations", user, []));
         return outcome;
     }
 }

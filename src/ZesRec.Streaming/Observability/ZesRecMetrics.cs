@@ -35,6 +35,10 @@ public static class ZesRecMetrics
         "zesrec_store_flush_seconds", "Time of one PostgreSQL write (item upsert or state flush), by kind.",
         new HistogramConfiguration { LabelNames = ["kind"], Buckets = LatencyBuckets });
 
+    public static readonly Histogram FlushBatches = Metrics.CreateHistogram(
+        "zesrec_store_flush_batches", "Published micro-batches made durable by one flush (more than one while flushes fall behind), by kind.",
+        new HistogramConfiguration { LabelNames = ["kind"], Buckets = [1, 2, 3, 4, 6, 8] });
+
     public static readonly Histogram PublishSeconds = Metrics.CreateHistogram(
         "zesrec_publish_batch_seconds", "Time from sending a batch's messages to the broker's last acknowledgement.",
         new HistogramConfiguration { Buckets = LatencyBuckets });

@@ -38,7 +38,7 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
 
         if (sessions is null)
         {
-            await FlushAsync(outcome.States, outcome.Offsets, "offsets");
+            await FlushAsync(outcome.States, outcome.Offsets, "offsets", outcome.Coalesced);
             return;
         }
 
@@ -47,7 +47,7 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
         {
             List<UserStateRow> states = [.. outcome.States.Where(s => sessions.Owns(s.Partition))];
             List<(string, int Partition, long)> offsets = [.. outcome.Offsets.Where(o => sessions.Owns(o.Partition))];
-            await FlushAsync(states, offsets, "states", sessions.Fence(states.Select(s => s.Partition).Concat(offsets.Select(o => o.Partition))));
+            await FlushAsync(states, offsets, "states", outcome.Coalesced, sessions.Fence(states.Select(s => s.Partition).Concat(offsets.Select(o => o.Partition))));
         }
         finally
         {
@@ -55,8 +55,9 @@ public sealed class BatchPersister(StateStore store, UserSessions? sessions, Poi
         }
     }
 
-    private async Task FlushAsync(IReadOnlyList<UserStateRow> states, IReadOnlyList<(string, int, long)> offsets, string kind, PartitionFence? fence = null)
+    private async Task FlushAsync(IReadOnlyList<UserStateRow> states, IReadOnlyList<(string, int, long)> offsets, string kind, int batches, PartitionFence? fence = null)
     {
+        ZesRecMetrics.FlushBatches.WithLabels(kind).Observe(batches);
         using var timer = ZesRecMetrics.StoreSeconds.WithLabels(kind).NewTimer();
         try
         {

@@ -10,11 +10,23 @@ namespace ZesRec.Streaming.Pipeline;
 /// <summary>
 /// Blueprints of the two streams; only the host materialises them. Each is: Kafka source → micro-batches by size
 /// and time → process → publish (awaits acks) → persist → mirror the stored offsets to the consumer group (not
-/// awaited, see <see cref="OffsetMirror"/>). Every stage takes one batch at a time, so back-pressure
-/// reaches from the database to the Kafka source, which pauses its partitions when its buffer is full.
+/// awaited, see <see cref="OffsetMirror"/>). Every stage takes one batch at a time. While a flush runs, the batches
+/// published behind it are coalesced into the next flush (at most <see cref="FlushBatches"/> of them), so a slow
+/// flush does not hold back publishing and each flush's fixed cost is shared; past that bound back-pressure reaches
+/// from the database to the Kafka source, which pauses its partitions when its buffer is full.
 /// </summary>
 public static class ProcessorGraph
 {
+    /// <summary>The most published batches one flush makes durable together.</summary>
+    public const int FlushBatches = 8;
+
+    /// <summary>
+    /// Coalesces the outcomes published while the stage below is busy: their states and offsets are written by one
+    /// flush, whose inputs are all of theirs (a failed flush names every record it stood for).
+    /// </summary>
+    public static Flow<BatchOutcome, BatchOutcome, NotUsed> Coalesce(int maxBatches = FlushBatches) =>
+        Flow.Create<BatchOutcome>().Batch(maxBatches, first => first, (merged, next) => merged.Absorb(next));
+
     /// <summary>One asynchronous processing step, one batch at a time.</summary>
     public static Flow<IReadOnlyList<ConsumeResult<string?, byte[]>>, BatchOutcome, NotUsed> Step(Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, Task<BatchOutcome>> process) =>
         Flow.Create<IReadOnlyList<ConsumeResult<string?, byte[]>>>().SelectAsync(1, process);
@@ -72,6 +84,7 @@ public static class ProcessorGraph
             })
             .Via(process)
             .SelectAsync(1, publisher.PublishAsync)
+            .Via(Coalesce())
             .SelectAsync(1, persister.PersistAsync)
             .Select(mirror.Mirror)
             .ToMaterialized(Sink.Ignore<BatchOutcome>(), Keep.Both);
