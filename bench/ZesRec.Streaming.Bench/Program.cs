@@ -14,10 +14,12 @@ using ZesRec.Text;
 //        [--interactions N] [--rate N] [--seconds N] [--scorer-batches N] [--threads N] [--batch N] [--text-cache DIR]
 // --text-cache reuses encoded texts (the items figure is then not the encoder's); --batch sets InteractionBatchSize;
 // --batch-ms sets InteractionBatchMs; --skip-encoder-alone skips measuring the encoder on its own (about 100 s);
-// --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none).
+// --warmup N sends N interactions of other users, untimed, before the throughput phase (default 10,000; 0: none);
+// --paced-warmup S paces S seconds of interactions at --rate, untimed, before the latency phase (default 5; 0: none).
 // --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
 // --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
 // --score-precision fp32|bf16: Processing:ScorePrecision for the processor and the scorer-alone phase.
+// --min-pool-threads N: Processing:MinPoolThreads (the thread pool's floor of ready workers; default 16).
 // --trace-csv FILE writes every paced interaction's time at each stage (LatencyTrace.cs); the breakdown is printed always.
 // --ann-items N [--ann-users U] [--candidates C,C] [--breadths B,B] [--connectivity M] [--ann-catalogue copies|mixtures]
 // [--index-precision fp32|bf16] [--pgvector] [--e2e N [--e2e-only]] runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first
@@ -33,6 +35,7 @@ var datasets = Arg("--datasets", Path.Combine(root, ".local", "datasets"));
 var interactionCount = int.Parse(Arg("--interactions", "100000"), CultureInfo.InvariantCulture);
 var rate = int.Parse(Arg("--rate", "1000"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture);
+var pacedWarmup = int.Parse(Arg("--paced-warmup", "5"), CultureInfo.InvariantCulture);
 var scorerBatches = int.Parse(Arg("--scorer-batches", "20"), CultureInfo.InvariantCulture);
 var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
 var interactionBatch = int.Parse(Arg("--batch", "512"), CultureInfo.InvariantCulture);
@@ -77,11 +80,13 @@ if (args.Contains("--users"))
         int.Parse(Arg("--per-user", "2"), CultureInfo.InvariantCulture), textCache, threads, command);
 }
 
-var data = BenchData.Load(datasets, interactionCount, rate * seconds, warmupCount);
+var data = BenchData.Load(datasets, interactionCount, rate * (seconds + pacedWarmup), warmupCount);
+var pacedUntimed = data.Paced.Take(rate * pacedWarmup).ToList();
+var pacedTimed = data.Paced.Skip(rate * pacedWarmup).ToList();
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
 
-var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs, ScorePrecision = Arg("--score-precision", "fp32") };
+var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs, ScorePrecision = Arg("--score-precision", "fp32"), MinPoolThreads = int.Parse(Arg("--min-pool-threads", "16"), CultureInfo.InvariantCulture) };
 var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring} ({processing.ScorePrecision}), torch threads {processing.Threads}, encoder threads 2, text cache {(textCache.Length == 0 ? "off" : "on")}";
 Console.WriteLine($"processor: {batchSettings}");
 
@@ -213,7 +218,24 @@ try
     var pgBefore = await PgActivity.SnapshotAsync(admin, schema);
     using var sampler = new PhaseSampler();
     using var delays = new RunDelaySampler();
-    var latencies = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, data.Paced, rate, delays, traceCsv, out var offeredRate, out var missing, out var stalls, out var stallOrigin, out var stallSeconds, out var breakdown);
+    // The pacer sleeps between sends: it gets a thread of its own, not one of the pool's workers the processor runs on.
+    // First --paced-warmup seconds at the same rate, untimed: small batches run code the full batches of the phases
+    // before did not make hot, and the runtime's tiered JIT recompiles it in the background the first time it does.
+    if (pacedUntimed.Count > 0)
+    {
+        var warmBefore = processor.Online.Snapshot().Evaluated;
+        await Task.Factory.StartNew(() => Pace(producer, options.Kafka.InteractionsTopic, pacedUntimed, rate, _ => { }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await WaitAsync(() => processor.Online.Snapshot().Evaluated - warmBefore >= pacedUntimed.Count, TimeSpan.FromMinutes(2));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    var (latencies, offeredRate, missing, stalls, stallOrigin, stallSeconds, breakdown) = await Task.Factory.StartNew(
+        () =>
+        {
+            var measured = MeasureLatency(producer, bootstrap, options.Kafka.InteractionsTopic, recsTopic, pacedTimed, rate, delays, traceCsv, out var offered, out var lost, out var slowText, out var origin, out var slowSeconds, out var segments);
+            return (measured, offered, lost, slowText, origin, slowSeconds, segments);
+        },
+        CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     Result($"event → recommendation latency at {offeredRate:F0} interactions/s offered for {seconds} s ({latencies.Length:N0} joined, {missing:N0} missing)",
         latencies.Length == 0 ? "no recommendations" : $"p50 {Percentile(latencies, 0.50):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms, max {latencies[^1]:F0} ms", "p99 < 100 ms");
 
@@ -276,6 +298,26 @@ return 0;
 
 static Message<string?, byte[]> Message(string key, byte[] value) => new() { Key = key, Value = value };
 
+// Sends the events at the rate, paced by the wall clock: at every tick, what is due so far. The rate achieved.
+static double Pace(IProducer<string?, byte[]> producer, string topic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> events, int rate, Action<DeliveryReport<string?, byte[]>> delivered)
+{
+    var sentCount = 0;
+    var clock = Stopwatch.StartNew();
+    while (sentCount < events.Count)
+    {
+        var due = Math.Min(events.Count, (int)(clock.Elapsed.TotalSeconds * rate) + 1);
+        while (sentCount < due)
+        {
+            var i = events[sentCount++];
+            producer.Produce(topic, Message(i.UserId, EventJson.Serialize(i)), delivered);
+        }
+
+        Thread.Sleep(1);
+    }
+
+    return events.Count / clock.Elapsed.TotalSeconds;
+}
+
 static double[] MeasureLatency(IProducer<string?, byte[]> producer, string bootstrap, string interactionsTopic, IReadOnlyList<TopicPartition> recsTopic, IReadOnlyList<ZesRec.Data.Events.InteractionOccurred> paced, int rate, RunDelaySampler delays, string traceCsv, out double offeredRate, out int missing, out string stalls, out DateTime stallOrigin, out int[] stallSeconds, out (string Text, int SlowSeconds, int Starved) breakdown)
 {
     // The development broker keeps ~5 MiB per partition, so recommendations are read while they are written,
@@ -290,7 +332,7 @@ static double[] MeasureLatency(IProducer<string?, byte[]> producer, string boots
     reader.Assign(recsTopic.Select(tp => new TopicPartitionOffset(tp, reader.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High)));
     var recTimes = new Dictionary<(int, long), DateTime>();
     var readerStop = new CancellationTokenSource();
-    var readerDone = Task.Run(() =>
+    var readerDone = Task.Factory.StartNew(() =>
     {
         var idleSince = DateTime.UtcNow;
         while (!readerStop.IsCancellationRequested || DateTime.UtcNow - idleSince < TimeSpan.FromSeconds(5))
@@ -308,7 +350,7 @@ static double[] MeasureLatency(IProducer<string?, byte[]> producer, string boots
                 recTimes[(rec.SourcePartition, rec.SourceOffset)] = r.Message.Timestamp.UtcDateTime;
             }
         }
-    });
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     // The interactions are read back too: the delivery report of this client carries no timestamp.
     var interactionStarts = Enumerable.Range(0, recsTopic.Count)
@@ -320,21 +362,7 @@ static double[] MeasureLatency(IProducer<string?, byte[]> producer, string boots
     // meanwhile (a few entries per event; room for ten).
     var trace = new LatencyTrace();
     ZesRec.Streaming.Observability.EventTrace.Start(interactionsTopic, paced.Count * 10 + 10_000);
-    var sentCount = 0;
-    var clock = Stopwatch.StartNew();
-    while (sentCount < paced.Count)
-    {
-        var due = Math.Min(paced.Count, (int)(clock.Elapsed.TotalSeconds * rate) + 1);
-        while (sentCount < due)
-        {
-            var i = paced[sentCount++];
-            producer.Produce(interactionsTopic, Message(i.UserId, EventJson.Serialize(i)), trace.OnDelivered);
-        }
-
-        Thread.Sleep(1);
-    }
-
-    offeredRate = paced.Count / clock.Elapsed.TotalSeconds;
+    offeredRate = Pace(producer, interactionsTopic, paced, rate, trace.OnDelivered);
     producer.Flush(TimeSpan.FromSeconds(60));
     var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
     while (DateTime.UtcNow < deadline && Count() < paced.Count)

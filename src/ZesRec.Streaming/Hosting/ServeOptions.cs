@@ -195,6 +195,14 @@ public sealed class ProcessingOptions
     [Range(1, 64)]
     public int Threads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The fewest .NET thread-pool workers kept ready. The pool starts with one per core and adds more only about twice
+    /// a second once its queue stalls, so code that blocks a worker while it waits (pgvector scoring's query, a host's
+    /// own blocking loops) leaves the completions of publishing and flushing queued behind it.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MinPoolThreads { get; set; } = 16;
+
     /// <summary>Encoded-text cache folder; empty disables it.</summary>
     public string TextCache { get; set; } = Path.Combine(".local", "cache", "text");
 }

@@ -37,6 +37,7 @@ public sealed class StreamingProcessor : IAsyncDisposable
         {
             var device = DeviceSelection.Resolve(options.Processing.Device);
             set_num_threads(options.Processing.Threads);
+            KeepPoolThreads(options.Processing.MinPoolThreads);
             var (model, card) = ModelCheckpoint.Load(options.ModelDir, device);
             owned.Add(model);
             Card = card;
@@ -150,4 +151,14 @@ public sealed class StreamingProcessor : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => owned.DisposeAsync();
+
+    /// <summary>Raises the thread pool's floor of ready workers to <paramref name="workers"/> (never lowers it).</summary>
+    private static void KeepPoolThreads(int workers)
+    {
+        ThreadPool.GetMinThreads(out var current, out var io);
+        if (workers > current)
+        {
+            ThreadPool.SetMinThreads(workers, io);
+        }
+    }
 }
