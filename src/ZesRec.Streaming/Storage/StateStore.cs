@@ -38,7 +38,7 @@ public sealed class StateStore
             last_offset    bigint NOT NULL,
             interactions   bigint NOT NULL,
             last_order_key bigint
-        ) ON COMMIT DROP
+        ) WITH (toast_tuple_target = 8160) ON COMMIT DROP
         """;
 
     private const string CopyStatesSql =
