@@ -274,26 +274,9 @@ public static class AnnRun
         var bootstrap = services.Kafka.BootstrapServers;
         var options = BenchTopics.FreshServeOptions(modelDir, bootstrap, services.Postgres.ConnectionString, schema, new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = "", Scoring = "usearch", Candidates = candidates, SearchBreadth = breadth, IndexConnectivity = connectivity, IndexPrecision = indexPrecision });
 
-        // Office histories round by round, each user under several ids until there are enough interactions; the
-        // warm-up's users are ids of their own.
+        // The warm-up's users are ids of their own.
         var warmup = Math.Min(10_000, count / 10);
-        var events = new List<InteractionOccurred>(warmup + count);
-        foreach (var (prefix, target) in new[] { ("warm", warmup), ("user", warmup + count) })
-        {
-            for (var copy = 0; events.Count < target; copy++)
-            {
-                for (var round = 0; events.Count < target && round < histories.Max(h => h.Count); round++)
-                {
-                    for (var u = 0; u < histories.Count && events.Count < target; u++)
-                    {
-                        if (histories[u].Count > round)
-                        {
-                            events.Add(new InteractionOccurred(1, $"{prefix}{u}#{copy}", histories[u][round], null, round));
-                        }
-                    }
-                }
-            }
-        }
+        List<InteractionOccurred> events = [.. RoundByRound(histories, "warm", warmup), .. RoundByRound(histories, "user", count)];
 
         var rssBefore = Rss();
         var processor = StreamingProcessor.Create(options, TextWriter.Null);
@@ -344,6 +327,27 @@ public static class AnnRun
             await stop.CancelAsync();
             await run.WaitAsync(TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
             await processor.DisposeAsync();
+        }
+    }
+
+    /// <summary>Office histories round by round, each user under several ids until there are <paramref name="count"/> interactions.</summary>
+    private static IEnumerable<InteractionOccurred> RoundByRound(List<List<string>> histories, string prefix, int count)
+    {
+        var made = 0;
+        var rounds = histories.Max(h => h.Count);
+        for (var copy = 0; made < count; copy++)
+        {
+            for (var round = 0; made < count && round < rounds; round++)
+            {
+                for (var u = 0; u < histories.Count && made < count; u++)
+                {
+                    if (histories[u].Count > round)
+                    {
+                        made++;
+                        yield return new InteractionOccurred(1, $"{prefix}{u}#{copy}", histories[u][round], null, round);
+                    }
+                }
+            }
         }
     }
 

@@ -19,7 +19,7 @@ using ZesRec.Text;
 // --models DIR,DIR,... runs every phase after the encoder for each model in turn and ends with one row per model;
 // --users N [--max-users C] [--per-user K] runs the bounded-state benchmark instead (ScaleRun.cs).
 // --score-precision fp32|bf16: Processing:ScorePrecision for the processor and the scorer-alone phase.
-// --min-pool-threads N: Processing:MinPoolThreads (the thread pool's floor of ready workers; default 16).
+// --min-pool-threads N: Processing:MinPoolThreads (the thread pool's floor of ready workers; its default otherwise).
 // --trace-csv FILE writes every paced interaction's time at each stage (LatencyTrace.cs); the breakdown is printed always.
 // --ann-items N [--ann-users U] [--candidates C,C] [--breadths B,B] [--connectivity M] [--ann-catalogue copies|mixtures]
 // [--index-precision fp32|bf16] [--pgvector] [--e2e N [--e2e-only]] runs the large-catalogue benchmark instead (AnnRun.cs); --e2e serves with the first
@@ -86,7 +86,12 @@ var pacedTimed = data.Paced.Skip(rate * pacedWarmup).ToList();
 var texts = data.Items.Select(i => i.Text).ToArray();
 Console.WriteLine($"catalogue {data.Items.Count:N0} items (mean {texts.Average(t => t.Length):F0} chars); {data.Throughput.Count:N0} + {data.Paced.Count:N0} Games interactions of {data.Throughput.Concat(data.Paced).Select(i => i.UserId).Distinct().Count():N0} users");
 
-var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs, ScorePrecision = Arg("--score-precision", "fp32"), MinPoolThreads = int.Parse(Arg("--min-pool-threads", "16"), CultureInfo.InvariantCulture) };
+var processing = new ProcessingOptions { Device = "cpu", Threads = threads, TextCache = textCache, InteractionBatchSize = interactionBatch, InteractionBatchMs = interactionBatchMs, ScorePrecision = Arg("--score-precision", "fp32") };
+if (args.Contains("--min-pool-threads"))
+{
+    processing.MinPoolThreads = int.Parse(Arg("--min-pool-threads", ""), CultureInfo.InvariantCulture);
+}
+
 var batchSettings = $"ItemBatchSize {processing.ItemBatchSize} / {processing.ItemBatchMs} ms, InteractionBatchSize {processing.InteractionBatchSize} / {processing.InteractionBatchMs} ms, TopK {processing.TopK}, Scoring {processing.Scoring} ({processing.ScorePrecision}), torch threads {processing.Threads}, encoder threads 2, text cache {(textCache.Length == 0 ? "off" : "on")}";
 Console.WriteLine($"processor: {batchSettings}");
 
