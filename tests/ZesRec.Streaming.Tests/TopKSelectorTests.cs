@@ -1,3 +1,4 @@
+using CsCheck;
 using ZesRec.Streaming.Serving;
 
 namespace ZesRec.Streaming.Tests;
@@ -64,6 +65,83 @@ public sealed class TopKSelectorTests
         {
             var expected = Enumerable.Range(0, columns)
                 .Where(c => !float.IsNegativeInfinity(scores[r * columns + c]))
+                .OrderByDescending(c => scores[r * columns + c]).ThenBy(c => c)
+                .Take(k).ToArray();
+            Assert.Equal(expected.Length, counts[r]);
+            Assert.Equal(expected, indices.AsSpan(r * k, counts[r]).ToArray());
+            Assert.Equal(expected.Select(c => scores[r * columns + c]), values.AsSpan(r * k, counts[r]).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Select_should_equal_a_full_sort_when_given_generated_rows_with_nan_infinities_and_ties()
+    {
+        // Given: rows long enough for the segment floor (and short ones that skip it), scores from a small set
+        // (ties), minus and plus infinity, NaN (never selected), sorted runs (rising rows keep raising the bar)
+        var score = Gen.Frequency(
+            (6, Gen.Int[-8, 8].Select(i => i / 4f)),
+            (2, Gen.Float[-1e6f, 1e6f]),
+            (1, Gen.Const(float.NegativeInfinity)),
+            (1, Gen.Int[0, 3].Select(i => new[] { float.NaN, float.PositiveInfinity, float.MaxValue, -0f }[i])));
+        var rows = Gen.Select(Gen.Int[1, 40], Gen.Int[1, 4], Gen.Bool).SelectMany((k, rowCount, sorted) =>
+            Gen.Int[1, 1500].SelectMany(columns => score.Array[rowCount * columns].Select(scores =>
+                (k, rowCount, columns, Sorted(scores, sorted, columns)))));
+
+        rows.Sample((k, rowCount, columns, scores) =>
+        {
+            // When
+            var values = new float[rowCount * k];
+            var indices = new int[rowCount * k];
+            var counts = TopKSelector.Select(() => scores, rowCount, columns, k, values, indices, 2);
+
+            // Then
+            AssertFullSort(scores, rowCount, columns, k, values, indices, counts);
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void SelectBFloat16_should_equal_a_full_sort_of_the_widened_scores_when_given_generated_rows()
+    {
+        // Given: raw bfloat16 bit patterns, every one possible (NaNs, infinities, both zeros, subnormals)
+        var rows = Gen.Select(Gen.Int[1, 70], Gen.Int[1, 3]).SelectMany((k, rowCount) =>
+            Gen.Int[1, 2500].SelectMany(columns => Gen.Frequency(
+                    (3, Gen.UShort),
+                    (5, Gen.Int[0x3f00, 0x3f08].Select(b => (ushort)b)),
+                    (2, Gen.Int[0xbf00, 0xbf08].Select(b => (ushort)b)))
+                .Array[rowCount * columns].Select(bits => (k, rowCount, columns, bits))));
+
+        rows.Sample((k, rowCount, columns, bits) =>
+        {
+            // When
+            var values = new float[rowCount * k];
+            var indices = new int[rowCount * k];
+            var counts = TopKSelector.SelectBFloat16(() => bits, rowCount, columns, k, values, indices, 2);
+
+            // Then: what the 32-bit selector gives for the same values
+            var widened = bits.Select(TopKSelector.BFloat16ToSingle).ToArray();
+            AssertFullSort(widened, rowCount, columns, k, values, indices, counts);
+        }, iter: 300);
+    }
+
+    private static float[] Sorted(float[] scores, bool sorted, int columns)
+    {
+        if (sorted)
+        {
+            for (var r = 0; r < scores.Length / columns; r++)
+            {
+                Array.Sort(scores, r * columns, columns);
+            }
+        }
+
+        return scores;
+    }
+
+    private static void AssertFullSort(float[] scores, int rows, int columns, int k, float[] values, int[] indices, int[] counts)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var expected = Enumerable.Range(0, columns)
+                .Where(c => !float.IsNegativeInfinity(scores[r * columns + c]) && !float.IsNaN(scores[r * columns + c]))
                 .OrderByDescending(c => scores[r * columns + c]).ThenBy(c => c)
                 .Take(k).ToArray();
             Assert.Equal(expected.Length, counts[r]);

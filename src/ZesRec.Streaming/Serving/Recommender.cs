@@ -22,6 +22,7 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     // The [B, N] score matrix, reused from batch to batch: a fresh 60 MB result per batch of 512 × 30,000 cost
     // the kernel a page fault per 4 KiB, which made the product about 1.5× slower. Used under the catalogue's lock.
     private Tensor? scoreBuffer;
+    private Tensor? shortScoreBuffer;
 
     private readonly Lock lastStepLock = new();
 
@@ -157,9 +158,10 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
                 return (IReadOnlyList<(string, float)[]>)[.. states.Select(_ => Array.Empty<(string, float)>())];
             }
 
+            // The bfloat16 product is ranked in place: a 32-bit copy of it cost as much as a third of the product.
             var scores = shortMatrix is null
-                ? model.Scores(users, matrix, ScoreBuffer(states.Count, ids.Count))
-                : ScoreBuffer(states.Count, ids.Count).copy_(model.Scores(users.to(ScalarType.BFloat16), shortMatrix));
+                ? model.Scores(users, matrix, ScoreBuffer(states.Count, ids.Count, ScalarType.Float32))
+                : model.Scores(users.to(ScalarType.BFloat16), shortMatrix, ScoreBuffer(states.Count, ids.Count, ScalarType.BFloat16));
             if (rows.Count > 0)
             {
                 scores.index_put_(float.NegativeInfinity, tensor(rows.ToArray(), device: device), tensor(cols.ToArray(), device: device));
@@ -200,6 +202,7 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     public void Dispose()
     {
         scoreBuffer?.Dispose();
+        shortScoreBuffer?.Dispose();
         lock (lastStepLock)
         {
             lastStep?.Tensor.Dispose();
@@ -221,17 +224,19 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
     private Tensor? Recalled(IReadOnlyList<float[]> states) =>
         lastStep is { } last && ReferenceEquals(last.Rows, states) ? last.Tensor : null;
 
-    // A contiguous [rows, columns] view of the reused buffer, grown by a quarter more than needed when too small.
-    private Tensor ScoreBuffer(int rows, int columns)
+    // A contiguous [rows, columns] view of the reused buffer of that type, grown by a quarter more than needed when
+    // too small.
+    private Tensor ScoreBuffer(int rows, int columns, ScalarType type)
     {
+        ref var buffer = ref type == ScalarType.BFloat16 ? ref shortScoreBuffer : ref scoreBuffer;
         var needed = (long)rows * columns;
-        if (scoreBuffer is null || scoreBuffer.NumberOfElements < needed)
+        if (buffer is null || buffer.NumberOfElements < needed)
         {
-            scoreBuffer?.Dispose();
-            scoreBuffer = empty(needed + (needed / 4), device: device).DetachFromDisposeScope();
+            buffer?.Dispose();
+            buffer = empty([needed + (needed / 4)], type, device: device).DetachFromDisposeScope();
         }
 
-        return scoreBuffer.narrow(0, 0, needed).view(rows, columns);
+        return buffer.narrow(0, 0, needed).view(rows, columns);
     }
 
     // Row-wise top-k, best first; excluded items (minus infinity) are dropped, so a row can hold fewer than take.
@@ -242,11 +247,13 @@ public sealed class Recommender(ZesRecModel model, ItemCatalog catalog, Device d
         if (scores.device_type == TorchSharp.DeviceType.CPU)
         {
             var flat = scores.contiguous();
-            var counts = TopKSelector.Select(() => MemoryMarshal.Cast<byte, float>(flat.bytes), rows, columns, take, values, indices, TopKWorkers);
+            var counts = scores.dtype == ScalarType.BFloat16
+                ? TopKSelector.SelectBFloat16(() => MemoryMarshal.Cast<byte, ushort>(flat.bytes), rows, columns, take, values, indices, TopKWorkers)
+                : TopKSelector.Select(() => MemoryMarshal.Cast<byte, float>(flat.bytes), rows, columns, take, values, indices, TopKWorkers);
             return (values, indices, counts);
         }
 
-        var (top, at) = scores.topk(take, dim: 1);
+        var (top, at) = scores.to(ScalarType.Float32).topk(take, dim: 1);
         top.cpu().data<float>().CopyTo(values, 0, 0);
         var longs = at.cpu().data<long>().ToArray();
         var filled = new int[rows];

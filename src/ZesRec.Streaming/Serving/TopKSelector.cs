@@ -41,6 +41,27 @@ public static class TopKSelector
         return counts;
     }
 
+    /// <summary>
+    /// Same as the parallel overload over bfloat16 scores (the upper 16 bits of each 32-bit float, as libtorch stores
+    /// them), read in place: a bfloat16 product needs no 32-bit copy of its [rows, columns] result to be ranked.
+    /// </summary>
+    public static int[] SelectBFloat16(BFloat16Span scores, int rows, int columns, int k, float[] values, int[] indices, int workers)
+    {
+        Check(scores().Length, rows, columns, k, values.Length, indices.Length);
+        var counts = new int[rows];
+        var parts = Math.Clamp(workers, 1, Math.Max(1, rows));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var from = (int)((long)rows * part / parts);
+            var to = (int)((long)rows * (part + 1) / parts);
+            SelectRows<ushort, BFloat16Scores>(scores(), columns, k, from, to, values, indices, counts);
+        });
+        return counts;
+    }
+
+    /// <summary>The 32-bit float whose upper half is <paramref name="bits"/> (exact: bfloat16 is a truncated float).</summary>
+    public static float BFloat16ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
+
     private static void Check(int length, int rows, int columns, int k, int valuesLength, int indicesLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
@@ -56,59 +77,101 @@ public static class TopKSelector
         }
     }
 
-    private static void SelectRows(ReadOnlySpan<float> scores, int columns, int k, int from, int to, Span<float> values, Span<int> indices, int[] counts)
+    private static void SelectRows(ReadOnlySpan<float> scores, int columns, int k, int from, int to, Span<float> values, Span<int> indices, int[] counts) =>
+        SelectRows<float, SingleScores>(scores, columns, k, from, to, values, indices, counts);
+
+    private static void SelectRows<T, TScores>(ReadOnlySpan<T> scores, int columns, int k, int from, int to, Span<float> values, Span<int> indices, int[] counts)
+        where TScores : IScoreRow<T>
     {
-        var width = Vector<float>.Count;
+        var width = TScores.Block;
         for (var r = from; r < to; r++)
         {
             var row = scores.Slice(r * columns, columns);
             var bestValues = values.Slice(r * k, k);
             var bestIndices = indices.Slice(r * k, k);
             var count = 0;
-            var threshold = float.NegativeInfinity; // a score must beat this to enter
+            // A score must beat this to enter: until k are held, anything below a known floor of the k-th best.
+            var entry = Floor<T, TScores>(row, k);
+            var threshold = entry;
             var c = 0;
             for (; c + width <= columns; c += width)
             {
-                if (!Vector.GreaterThanAny(new Vector<float>(row.Slice(c, width)), new Vector<float>(threshold)))
+                if (!TScores.AnyAbove(row.Slice(c, width), threshold))
                 {
                     continue;
                 }
                 for (var j = c; j < c + width; j++)
                 {
-                    if (row[j] > threshold)
+                    var score = TScores.At(row, j);
+                    if (score > threshold)
                     {
-                        Insert(bestValues, bestIndices, ref count, row[j], j);
-                        threshold = count == k ? bestValues[k - 1] : float.NegativeInfinity;
+                        Insert(bestValues, bestIndices, ref count, score, j);
+                        threshold = count == k ? bestValues[k - 1] : entry;
                     }
                 }
             }
             for (; c < columns; c++)
             {
-                if (row[c] > threshold)
+                var score = TScores.At(row, c);
+                if (score > threshold)
                 {
-                    Insert(bestValues, bestIndices, ref count, row[c], c);
-                    threshold = count == k ? bestValues[k - 1] : float.NegativeInfinity;
+                    Insert(bestValues, bestIndices, ref count, score, c);
+                    threshold = count == k ? bestValues[k - 1] : entry;
                 }
             }
             counts[r] = count;
         }
     }
 
+    // Just below a lower bound of the row's k-th best score, or minus infinity. The row is cut into k segments;
+    // each holds a score at least its maximum, so k scores are at least the least of the k maxima. Starting from
+    // there, the scan inserts a few candidates more than k instead of every running best from the first column.
+    private static float Floor<T, TScores>(ReadOnlySpan<T> row, int k)
+        where TScores : IScoreRow<T>
+    {
+        var length = row.Length / k;
+        if (length < 4 * TScores.Block)
+        {
+            return float.NegativeInfinity;
+        }
+
+        var floor = float.PositiveInfinity;
+        for (var s = 0; s < k; s++)
+        {
+            floor = Math.Min(floor, TScores.Max(row.Slice(s * length, length)));
+        }
+
+        return float.IsNaN(floor) || float.IsNegativeInfinity(floor) ? float.NegativeInfinity : MathF.BitDecrement(floor);
+    }
+
     // Keeps best first; a new score goes after the equal ones already held (they have lower columns).
     private static void Insert(Span<float> bestValues, Span<int> bestIndices, ref int count, float value, int column)
     {
         var k = bestValues.Length;
-        var at = count < k ? count : k - 1;
-        while (at > 0 && bestValues[at - 1] < value)
+        // The first slot holding a lower score: binary search over the held scores, best first.
+        var low = 0;
+        var high = count < k ? count : k - 1;
+        while (low < high)
         {
-            at--;
+            var middle = (low + high) >>> 1;
+            if (bestValues[middle] < value)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
         }
-        var last = Math.Min(count, k - 1);
-        for (var i = last; i > at; i--)
+
+        var at = low;
+        var moved = Math.Min(count, k - 1) - at;
+        if (moved > 0)
         {
-            bestValues[i] = bestValues[i - 1];
-            bestIndices[i] = bestIndices[i - 1];
+            bestValues.Slice(at, moved).CopyTo(bestValues.Slice(at + 1));
+            bestIndices.Slice(at, moved).CopyTo(bestIndices.Slice(at + 1));
         }
+
         bestValues[at] = value;
         bestIndices[at] = column;
         if (count < k)
@@ -118,5 +181,98 @@ public static class TopKSelector
     }
 }
 
+/// <summary>How <see cref="TopKSelector"/> reads one element type: a block of scores at a time, then single scores.</summary>
+internal interface IScoreRow<T>
+{
+    /// <summary>Scores per block.</summary>
+    static abstract int Block { get; }
+
+    /// <summary>Whether any of the block's scores is above the threshold.</summary>
+    static abstract bool AnyAbove(ReadOnlySpan<T> block, float threshold);
+
+    static abstract float At(ReadOnlySpan<T> row, int column);
+
+    /// <summary>The largest score of a span, or a value no larger that one of its scores reaches (or NaN).</summary>
+    static abstract float Max(ReadOnlySpan<T> span);
+}
+
+internal readonly struct SingleScores : IScoreRow<float>
+{
+    public static int Block => Vector<float>.Count;
+
+    public static bool AnyAbove(ReadOnlySpan<float> block, float threshold) =>
+        Vector.GreaterThanAny(new Vector<float>(block), new Vector<float>(threshold));
+
+    public static float At(ReadOnlySpan<float> row, int column) => row[column];
+
+    public static float Max(ReadOnlySpan<float> span)
+    {
+        var width = Vector<float>.Count;
+        var most = new Vector<float>(float.NegativeInfinity);
+        var i = 0;
+        for (; i + width <= span.Length; i += width)
+        {
+            most = Vector.Max(most, new Vector<float>(span.Slice(i, width)));
+        }
+
+        var max = float.NegativeInfinity;
+        for (var lane = 0; lane < width; lane++)
+        {
+            max = Math.Max(max, most[lane]);
+        }
+
+        for (; i < span.Length; i++)
+        {
+            max = Math.Max(max, span[i]);
+        }
+
+        return max;
+    }
+}
+
+internal readonly struct BFloat16Scores : IScoreRow<ushort>
+{
+    public static int Block => Vector<ushort>.Count;
+
+    // Each half widened to 32 bits and shifted up is the float itself; no rounding.
+    public static bool AnyAbove(ReadOnlySpan<ushort> block, float threshold)
+    {
+        Vector.Widen(new Vector<ushort>(block), out var low, out var high);
+        var bar = new Vector<float>(threshold);
+        return Vector.GreaterThanAny(Vector.AsVectorSingle(low << 16), bar)
+            || Vector.GreaterThanAny(Vector.AsVectorSingle(high << 16), bar);
+    }
+
+    public static float At(ReadOnlySpan<ushort> row, int column) => TopKSelector.BFloat16ToSingle(row[column]);
+
+    public static float Max(ReadOnlySpan<ushort> span)
+    {
+        var width = Vector<ushort>.Count;
+        var most = new Vector<float>(float.NegativeInfinity);
+        var i = 0;
+        for (; i + width <= span.Length; i += width)
+        {
+            Vector.Widen(new Vector<ushort>(span.Slice(i, width)), out var low, out var high);
+            most = Vector.Max(most, Vector.Max(Vector.AsVectorSingle(low << 16), Vector.AsVectorSingle(high << 16)));
+        }
+
+        var max = float.NegativeInfinity;
+        for (var lane = 0; lane < Vector<float>.Count; lane++)
+        {
+            max = Math.Max(max, most[lane]);
+        }
+
+        for (; i < span.Length; i++)
+        {
+            max = Math.Max(max, TopKSelector.BFloat16ToSingle(span[i]));
+        }
+
+        return max;
+    }
+}
+
 /// <summary>Scores for <see cref="TopKSelector"/>'s parallel overload, asked for on each thread (spans cannot cross threads).</summary>
 public delegate ReadOnlySpan<float> ScoreSpan();
+
+/// <summary>bfloat16 scores (raw bits) for <see cref="TopKSelector.SelectBFloat16"/>, asked for on each thread.</summary>
+public delegate ReadOnlySpan<ushort> BFloat16Span();
