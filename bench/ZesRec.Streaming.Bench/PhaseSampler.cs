@@ -52,9 +52,9 @@ public sealed class PhaseSampler : IDisposable
             }
 
             var wall = (to.At - from.At).TotalSeconds;
-            var top = to.Cpu.Select(kv => (kv.Key, Seconds: kv.Value - from.Cpu.GetValueOrDefault(kv.Key))).OrderByDescending(x => x.Seconds).Take(3);
+            var top = CpuAccounting.Deltas(from.Cpu, to.Cpu).Take(3);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"s{s} ({wall:F1} s sampled): {string.Join(", ", top.Select(x => $"{x.Key} {x.Seconds:F2}"))}; GC pause {(to.GcPause - from.GcPause).TotalMilliseconds:F0} ms, gen2 +{to.Gen2 - from.Gen2}"));
+                $"s{s} ({wall:F1} s sampled): {string.Join(", ", top.Select(x => $"{x.Who} {x.Seconds:F2}"))}; GC pause {(to.GcPause - from.GcPause).TotalMilliseconds:F0} ms, gen2 +{to.Gen2 - from.Gen2}"));
         }
 
         return lines.Count == 0 ? "none" : string.Join("; ", lines);

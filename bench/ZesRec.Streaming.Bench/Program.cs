@@ -165,6 +165,7 @@ try
     // 1. Item events: first publish until every item is in the in-memory catalogue (encoded, stored, added).
     Console.WriteLine($"[items] load {LoadAverage()}");
     var cpu = CpuAccounting.Snapshot();
+    var itemStages = StageTimes.ItemSnapshot();
     var clock = Stopwatch.StartNew();
     var sends = data.Items.Select(i => producer.ProduceAsync(options.Kafka.ItemsTopic, Message(i.ItemId, EventJson.Serialize(i)))).ToArray();
     var loaded = await WaitAsync(() => processor.Catalog.Count >= data.Items.Count, TimeSpan.FromMinutes(10));
@@ -175,6 +176,7 @@ try
     Result($"encoder alone ({encoderSpec}, 2 threads, batches of " + processing.ItemBatchSize + ")", $"{encoderRate:F0} texts/s");
     Result("items pipeline / encoder alone", $"{itemRate / encoderRate:P0}");
     Result("items: CPU", CpuAccounting.Describe(cpu, CpuAccounting.Snapshot(), itemSeconds));
+    Result("items: stages (mean per batch)", StageTimes.Describe(itemStages, StageTimes.ItemSnapshot()));
 
     // 2a. Warm-up: other users' interactions, untimed, so that the JIT has compiled the interaction path's hot
     // code and libtorch has allocated its buffers before the clock starts (a service pays this once, at start).
@@ -285,7 +287,7 @@ foreach (var (measure, value, target) in results)
 }
 
 Console.WriteLine();
-Console.WriteLine("| model | state floats held / stored per user | interactions end to end | scorer alone | pipeline / scorer | process per batch | state flush per batch | PostgreSQL WAL per batch | per CPU-second: pipeline (all processes) / scorer alone | p50 / p95 / p99 at the offered rate | load average (1 min) at the start / end of the throughput phase |");
+Console.WriteLine("| model | state floats held / stored per user | interactions end to end | scorer alone | pipeline / scorer | process per batch | state flush per flush | PostgreSQL WAL per batch | per CPU-second: pipeline (all processes) / scorer alone | p50 / p95 / p99 at the offered rate | load average (1 min) at the start / end of the throughput phase |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
 foreach (var row in rows)
 {

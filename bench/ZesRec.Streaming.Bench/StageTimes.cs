@@ -15,6 +15,14 @@ public static class StageTimes
         ["state flush"] = Read(ZesRecMetrics.StoreSeconds.WithLabels("states")),
     };
 
+    /// <summary>The item stream's batches and the time each took to encode (texts through the encoder and the item layer).</summary>
+    public static Dictionary<string, (double Sum, long Count)> ItemSnapshot() => new()
+    {
+        ["batch size"] = Read(ZesRecMetrics.BatchSize.WithLabels("items")),
+        ["encode"] = Read(ZesRecMetrics.EncoderSeconds),
+        ["store"] = Read(ZesRecMetrics.StoreSeconds.WithLabels("items")),
+    };
+
     public static string Describe(Dictionary<string, (double Sum, long Count)> before, Dictionary<string, (double Sum, long Count)> after) =>
         string.Join(", ", after.Select(kv =>
         {
