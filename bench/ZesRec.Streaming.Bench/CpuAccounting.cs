@@ -14,30 +14,21 @@ public static class CpuAccounting
 {
     private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
 
-    // Keys of one thread of this process ("\u0001tid\u0001group") and of the process's own total; other keys are
-    // whole processes.
-    private const char Hidden = '\u0001';
-    private const string ProcessKey = "\u0001process";
-    private const string Exited = "bench: exited threads";
-
-    public static Dictionary<string, double> Snapshot()
+    public static CpuSnapshot Snapshot()
     {
-        var used = new Dictionary<string, double>(StringComparer.Ordinal);
-        void Add(string who, double seconds) => used[who] = used.GetValueOrDefault(who) + seconds;
-
+        var threads = new Dictionary<string, (string Group, double Seconds)>(StringComparer.Ordinal);
+        var live = 0.0;
         foreach (var task in SafeDirectories($"/proc/{Environment.ProcessId}/task"))
         {
             if (Read(Path.Combine(task, "stat")) is { } stat)
             {
-                used[$"{Hidden}{Path.GetFileName(task)}{Hidden}bench: {Group(stat.Name)}"] = stat.Seconds;
+                threads[Path.GetFileName(task)] = ("bench: " + Group(stat.Name), stat.Seconds);
+                live += stat.Seconds;
             }
         }
 
-        if (Read($"/proc/{Environment.ProcessId}/stat") is { } own)
-        {
-            used[ProcessKey] = own.Seconds;
-        }
-
+        var processes = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Add(string who, double seconds) => processes[who] = processes.GetValueOrDefault(who) + seconds;
         foreach (var process in SafeDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
             if (Path.GetFileName(process) == Environment.ProcessId.ToString(CultureInfo.InvariantCulture) || Read(Path.Combine(process, "stat")) is not { } stat)
@@ -55,52 +46,43 @@ public static class CpuAccounting
             }
         }
 
-        return used;
+        var own = Read($"/proc/{Environment.ProcessId}/stat")?.Seconds ?? live;
+        return new CpuSnapshot(own, threads, processes);
     }
 
     /// <summary>
     /// CPU-seconds used between two snapshots, by who used them, largest first. A thread alive at both counts what it
-    /// used in between, one started in between all it used; whatever else the process used went to threads that
+    /// used in between, one started in between all it used; whatever else this process used went to threads that
     /// exited in between.
     /// </summary>
-    public static List<(string Who, double Seconds)> Deltas(Dictionary<string, double> before, Dictionary<string, double> after)
+    public static List<(string Who, double Seconds)> Deltas(CpuSnapshot before, CpuSnapshot after)
     {
         var used = new Dictionary<string, double>(StringComparer.Ordinal);
-        var threads = 0.0;
-        foreach (var (key, value) in after)
-        {
-            var delta = Math.Max(0, value - before.GetValueOrDefault(key));
-            if (key == ProcessKey)
-            {
-                continue;
-            }
+        void Add(string who, double seconds) => used[who] = used.GetValueOrDefault(who) + Math.Max(0, seconds);
 
-            if (key[0] == Hidden)
-            {
-                threads += delta;
-                var group = key[(key.IndexOf(Hidden, 1) + 1)..];
-                used[group] = used.GetValueOrDefault(group) + delta;
-            }
-            else
-            {
-                used[key] = used.GetValueOrDefault(key) + delta;
-            }
+        var threads = 0.0;
+        foreach (var (tid, (group, seconds)) in after.Threads)
+        {
+            var delta = seconds - (before.Threads.TryGetValue(tid, out var earlier) ? earlier.Seconds : 0);
+            Add(group, delta);
+            threads += Math.Max(0, delta);
         }
 
-        if (after.TryGetValue(ProcessKey, out var processAfter) && before.TryGetValue(ProcessKey, out var processBefore))
+        Add("bench: exited threads", after.Process - before.Process - threads);
+        foreach (var (who, seconds) in after.Processes)
         {
-            used[Exited] = Math.Max(0, processAfter - processBefore - threads);
+            Add(who, seconds - before.Processes.GetValueOrDefault(who));
         }
 
         return [.. used.Select(kv => (Who: kv.Key, Seconds: kv.Value)).OrderByDescending(d => d.Seconds)];
     }
 
     /// <summary>CPU-seconds used between two snapshots by everything they cover (this process, the broker, PostgreSQL).</summary>
-    public static double Total(Dictionary<string, double> before, Dictionary<string, double> after) =>
+    public static double Total(CpuSnapshot before, CpuSnapshot after) =>
         Deltas(before, after).Sum(d => d.Seconds);
 
     /// <summary>"who 12.3 s (45 %)" for every part of <paramref name="after"/> − <paramref name="before"/>, largest first.</summary>
-    public static string Describe(Dictionary<string, double> before, Dictionary<string, double> after, double wallSeconds)
+    public static string Describe(CpuSnapshot before, CpuSnapshot after, double wallSeconds)
     {
         var delta = Deltas(before, after).Where(d => d.Seconds >= 0.05).ToList();
         var total = delta.Sum(d => d.Seconds);
@@ -159,3 +141,9 @@ public static class CpuAccounting
         }
     }
 }
+
+/// <summary>
+/// CPU-seconds used so far: by this process in all (<paramref name="Process"/>), by each of its live threads (by
+/// thread id, with the group its name falls in), and by the other processes watched (the broker, PostgreSQL).
+/// </summary>
+public sealed record CpuSnapshot(double Process, IReadOnlyDictionary<string, (string Group, double Seconds)> Threads, IReadOnlyDictionary<string, double> Processes);

@@ -8,7 +8,7 @@ namespace ZesRec.Streaming.Bench;
 /// </summary>
 public sealed class PhaseSampler : IDisposable
 {
-    private readonly List<(DateTime At, Dictionary<string, double> Cpu, TimeSpan GcPause, int Gen2)> _samples = [];
+    private readonly List<(DateTime At, CpuSnapshot Cpu, TimeSpan GcPause, int Gen2)> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
 
@@ -35,7 +35,7 @@ public sealed class PhaseSampler : IDisposable
     /// <summary>For each second (counted from <paramref name="origin"/>): the CPU used in it, top three, and the GC pause.</summary>
     public string Describe(DateTime origin, IEnumerable<int> seconds)
     {
-        List<(DateTime At, Dictionary<string, double> Cpu, TimeSpan GcPause, int Gen2)> samples;
+        List<(DateTime At, CpuSnapshot Cpu, TimeSpan GcPause, int Gen2)> samples;
         lock (_samples)
         {
             samples = [.. _samples];

@@ -15,7 +15,7 @@ public static class StageTimes
         ["state flush"] = Read(ZesRecMetrics.StoreSeconds.WithLabels("states")),
     };
 
-    /// <summary>The item stream's batches and the time each took to encode (texts through the encoder and the item layer).</summary>
+    /// <summary>The item stream's batches, and per batch the time to encode (texts through the encoder and the item layer) and to store.</summary>
     public static Dictionary<string, (double Sum, long Count)> ItemSnapshot() => new()
     {
         ["batch size"] = Read(ZesRecMetrics.BatchSize.WithLabels("items")),
